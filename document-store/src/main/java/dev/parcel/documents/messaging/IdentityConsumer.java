@@ -1,0 +1,26 @@
+package dev.parcel.documents.messaging;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.parcel.documents.persistence.KnownIdentities;
+import dev.parcel.events.IdentityRegistered;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+@ApplicationScoped
+public class IdentityConsumer {
+    private final KnownIdentities identities;
+    private final ObjectMapper json;
+
+    IdentityConsumer(KnownIdentities identities, ObjectMapper json) {
+        this.identities = identities;
+        this.json = json;
+    }
+
+    @Incoming("identity-registered")
+    public Uni<Void> onRegistered(IdentityRegistered event) throws JsonProcessingException {
+        return identities.learn(event.identityId(), json.writeValueAsString(event.tokenVerifiers()),
+                event.occurredAt());
+    }
+}

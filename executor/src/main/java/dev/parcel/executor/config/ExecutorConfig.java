@@ -1,0 +1,45 @@
+package dev.parcel.executor.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** This worker: who it is, what it offers to jobs, and which Docker engine runs them. */
+@ConfigMapping(prefix = "parcel.executor")
+public interface ExecutorConfig {
+
+    /** Unique per executor: the scheduler places jobs by it, and it names this executor's consumer group. */
+    @WithDefault("worker-1")
+    String workerId();
+
+    /** Cpus offered to all jobs together. */
+    @WithDefault("2")
+    double cpus();
+
+    /** Memory offered to all jobs together, in Parcel's notation. */
+    @WithDefault("4G")
+    String memory();
+
+    /** The most cpus one job gets; larger requests are clamped to it. */
+    @WithDefault("2")
+    double maxCpusPerJob();
+
+    /** The most memory one job gets; larger requests are clamped to it. */
+    @WithDefault("2G")
+    String maxMemoryPerJob();
+
+    @WithDefault("2s")
+    Duration heartbeatInterval();
+
+    /** The Docker engine's API endpoint. */
+    @WithDefault("unix:///var/run/docker.sock")
+    String dockerHost();
+
+    /** How long pulling an absent image may take before the job fails. */
+    @WithDefault("5m")
+    Duration pullTimeout();
+
+    /** The most processes a job's container may run. */
+    @WithDefault("256")
+    long pidsLimit();
+}

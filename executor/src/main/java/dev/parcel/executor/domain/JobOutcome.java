@@ -1,0 +1,27 @@
+package dev.parcel.executor.domain;
+
+import dev.parcel.events.JobPhase;
+
+/** How a job ended, in the words its submitter reads in {@code status.message}. */
+public record JobOutcome(JobPhase phase, Integer exitCode, String message) {
+
+    /**
+     * The outcome of a container that ran. The OOM flag wins over the exit code: when the kernel kills a child
+     * process for memory, the main process may still exit 0.
+     */
+    public static JobOutcome ofExitedContainer(int exitCode, boolean oomKilled, long memoryLimitBytes) {
+        if (oomKilled) {
+            return new JobOutcome(JobPhase.Failed, exitCode,
+                    "killed: out of memory (limit " + (memoryLimitBytes >> 20) + " MiB)");
+        }
+        if (exitCode == 0) {
+            return new JobOutcome(JobPhase.Succeeded, 0, "command exited with exit code 0");
+        }
+        return new JobOutcome(JobPhase.Failed, exitCode, "command failed with exit code " + exitCode);
+    }
+
+    /** The job never got a container: its image could not be had, had no ENTRYPOINT, or similar. */
+    public static JobOutcome notStarted(String reason) {
+        return new JobOutcome(JobPhase.Failed, null, reason);
+    }
+}

@@ -1,0 +1,152 @@
+package dev.parcel.jobapi;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.parcel.events.IdentityRegistered;
+import dev.parcel.events.Topics;
+import dev.parcel.jobapi.domain.ApiProblem;
+import dev.parcel.jobapi.domain.PublicKeys;
+import dev.parcel.jobapi.domain.ResourceIds;
+import dev.parcel.jobapi.persistence.IdentityEntity;
+import dev.parcel.jobapi.persistence.Outbox;
+import dev.parcel.jobapi.persistence.TokenVerifierEntity;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import dev.parcel.jobapi.messaging.OutboxRelay;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+
+/** Registers identities with their token verifiers and finds the key that must have signed a token. */
+@ApplicationScoped
+public class IdentityRegistry {
+    private static final TypeReference<Map<String, Object>> JWK = new TypeReference<>() {
+    };
+
+    private final Outbox outbox;
+    private final OutboxRelay relay;
+    private final ObjectMapper json;
+
+    IdentityRegistry(Outbox outbox, OutboxRelay relay, ObjectMapper json) {
+        this.outbox = outbox;
+        this.relay = relay;
+        this.json = json;
+    }
+
+    /** A token verifier as stored: who the token must claim to be, and the public JWK that checks it. */
+    public record Verifier(String identityId, String issuer, String subject, Map<String, Object> publicKey) {
+    }
+
+    public record Identity(String id, Instant createdAt, List<Verifier> tokenVerifiers) {
+    }
+
+    /** A requested verifier; a null issuer or subject defaults to the new identity's id. */
+    public record VerifierRequest(
+            @JsonProperty("publicKey") Map<String, Object> publicKey,
+            @JsonProperty("sub") String subject,
+            @JsonProperty("iss") String issuer) {
+    }
+
+    /** Validates before any database work, then stores the identity and its IdentityRegistered in one transaction. */
+    public Uni<Identity> register(List<VerifierRequest> requested) {
+        if (requested == null || requested.isEmpty()) {
+            throw ApiProblem.invalid("tokenVerifiers must list at least one verifier");
+        }
+        String id = ResourceIds.newIdentityId();
+        var verifiers = new ArrayList<Verifier>();
+        var pairs = new HashSet<String>();
+        for (VerifierRequest request : requested) {
+            if (request == null) {
+                throw ApiProblem.invalid("tokenVerifiers[] must be objects");
+            }
+            PublicKeys.parse(request.publicKey());
+            var verifier = new Verifier(id, orDefault(request.issuer(), id), orDefault(request.subject(), id),
+                    request.publicKey());
+            if (!pairs.add(verifier.issuer() + "\n" + verifier.subject())) {
+                throw ApiProblem.invalid("tokenVerifiers lists the same (iss, sub) pair twice");
+            }
+            verifiers.add(verifier);
+        }
+        var identity = new IdentityEntity();
+        identity.id = id;
+        identity.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        return Panache.withTransaction(() -> ensureUnclaimed(verifiers)
+                .chain(() -> identity.persist())
+                .chain(() -> persistAll(verifiers))
+                .chain(() -> outbox.append(Topics.IDENTITY_REGISTERED, IdentityRegistered.of(id, verifiers.stream()
+                        .map(v -> new IdentityRegistered.TokenVerifier(v.issuer(), v.subject(), v.publicKey()))
+                        .toList())))
+                .map(ignored -> new Identity(id, identity.createdAt, verifiers)))
+                .invoke(relay::publishSoon);
+    }
+
+    @WithSession
+    public Uni<Identity> find(String id) {
+        return IdentityEntity.<IdentityEntity>findById(id).chain(identity -> {
+            if (identity == null) {
+                return Uni.createFrom().failure(ApiProblem.notFound("no identity " + id));
+            }
+            return TokenVerifierEntity.listOf(id)
+                    .map(rows -> new Identity(id, identity.createdAt, rows.stream().map(this::toVerifier).toList()));
+        });
+    }
+
+    /** The verifier registered for a token's (iss, sub), or null when there is none. */
+    @WithSession
+    public Uni<Verifier> verifierFor(String issuer, String subject) {
+        return TokenVerifierEntity.findByIssuerAndSubject(issuer, subject)
+                .map(row -> row == null ? null : toVerifier(row));
+    }
+
+    private Uni<Void> ensureUnclaimed(List<Verifier> verifiers) {
+        return Uni.join().all(verifiers.stream()
+                .map(v -> TokenVerifierEntity.findByIssuerAndSubject(v.issuer(), v.subject()))
+                .toList()).andCollectFailures()
+                .invoke(found -> {
+                    if (found.stream().anyMatch(row -> row != null)) {
+                        throw ApiProblem.conflict("a token verifier with this iss and sub belongs to another identity");
+                    }
+                })
+                .replaceWithVoid();
+    }
+
+    private Uni<Void> persistAll(List<Verifier> verifiers) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (Verifier v : verifiers) {
+            var row = new TokenVerifierEntity();
+            row.identityId = v.identityId();
+            row.issuer = v.issuer();
+            row.subject = v.subject();
+            row.publicKey = write(v.publicKey());
+            chain = chain.chain(() -> row.persist()).replaceWithVoid();
+        }
+        return chain;
+    }
+
+    private Verifier toVerifier(TokenVerifierEntity row) {
+        try {
+            return new Verifier(row.identityId, row.issuer, row.subject, json.readValue(row.publicKey, JWK));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored public key is not JSON", e);
+        }
+    }
+
+    private String write(Map<String, Object> jwk) {
+        try {
+            return json.writeValueAsString(jwk);
+        } catch (JsonProcessingException e) {
+            throw ApiProblem.invalid("tokenVerifiers[].publicKey is not serializable");
+        }
+    }
+
+    private static String orDefault(String value, String fallback) {
+        return value == null || value.isBlank() ? fallback : value;
+    }
+}

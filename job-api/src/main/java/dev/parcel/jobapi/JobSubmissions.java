@@ -1,0 +1,83 @@
+package dev.parcel.jobapi;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.parcel.events.JobPhase;
+import dev.parcel.events.JobSpec;
+import dev.parcel.events.JobSubmitted;
+import dev.parcel.events.Topics;
+import dev.parcel.jobapi.domain.ApiProblem;
+import dev.parcel.jobapi.domain.ResourceIds;
+import dev.parcel.jobapi.messaging.OutboxRelay;
+import dev.parcel.jobapi.persistence.JobEntity;
+import dev.parcel.jobapi.persistence.Outbox;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+/** Accepting jobs and reading them back, for their submitter only. */
+@ApplicationScoped
+public class JobSubmissions {
+    private final Outbox outbox;
+    private final OutboxRelay relay;
+    private final ObjectMapper json;
+
+    JobSubmissions(Outbox outbox, OutboxRelay relay, ObjectMapper json) {
+        this.outbox = outbox;
+        this.relay = relay;
+        this.json = json;
+    }
+
+    public record Job(String id, String submitter, Instant createdAt, JobSpec spec, JobPhase phase, String message,
+            String host) {
+    }
+
+    /** Stores the job as Pending with its JobSubmitted in one transaction; returns once both are durable. */
+    public Uni<Job> submit(String submitter, JobSpec spec) {
+        return Panache.withTransaction(() -> store(submitter, spec)).invoke(relay::publishSoon);
+    }
+
+    private Uni<Job> store(String submitter, JobSpec spec) {
+        var job = new JobEntity();
+        job.id = ResourceIds.newJobId();
+        job.submitter = submitter;
+        job.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        job.updatedAt = job.createdAt;
+        job.spec = write(spec);
+        job.phase = JobPhase.Pending;
+        return job.persist()
+                .chain(() -> outbox.append(Topics.JOB_SUBMITTED, JobSubmitted.of(job.id, submitter, spec)))
+                .map(ignored -> toJob(job));
+    }
+
+    /** The job, when {@code caller} may see it; otherwise the same 404 as for a job that does not exist. */
+    @WithSession
+    public Uni<Job> find(String caller, String jobId) {
+        return JobEntity.<JobEntity>findById(jobId).map(job -> {
+            if (job == null || !job.submitter.equals(caller)) {
+                throw ApiProblem.notFound("no job " + jobId);
+            }
+            return toJob(job);
+        });
+    }
+
+    private Job toJob(JobEntity row) {
+        try {
+            return new Job(row.id, row.submitter, row.createdAt, json.readValue(row.spec, JobSpec.class), row.phase,
+                    row.message, row.host);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored job spec is not JSON", e);
+        }
+    }
+
+    private String write(JobSpec spec) {
+        try {
+            return json.writeValueAsString(spec);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("job spec not serializable", e);
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package dev.parcel.jobapi.api;
+
+import dev.parcel.jobapi.IdentityRegistry;
+import dev.parcel.jobapi.config.AuthConfig;
+import dev.parcel.jobapi.domain.ApiProblem;
+import dev.parcel.jobapi.domain.PublicKeys;
+import dev.parcel.jobapi.domain.SelfIssuedTokens;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.HttpMethod;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import java.time.Instant;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+/**
+ * Every request but identity creation must carry {@code Authorization: Bearer <self-issued JWT>}; the token is
+ * checked against the key its claimed (iss, sub) registered. Failures are 401 with a JSON error.
+ */
+public class BearerTokenFilter {
+    private static final String BEARER = "Bearer ";
+
+    private final IdentityRegistry identities;
+    private final AuthConfig config;
+    private final Caller caller;
+
+    BearerTokenFilter(IdentityRegistry identities, AuthConfig config, Caller caller) {
+        this.identities = identities;
+        this.config = config;
+        this.caller = caller;
+    }
+
+    @ServerRequestFilter
+    public Uni<Response> authenticate(ContainerRequestContext request) {
+        if (isIdentityCreation(request)) {
+            return Uni.createFrom().nullItem();
+        }
+        String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
+        if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            return refuse(ApiProblem.unauthenticated("missing bearer token (Authorization: Bearer <JWT>)"));
+        }
+        String token = header.substring(BEARER.length()).trim();
+        SelfIssuedTokens.Claimant claimant;
+        try {
+            claimant = SelfIssuedTokens.claimant(token);
+        } catch (ApiProblem problem) {
+            return refuse(problem);
+        }
+        return identities.verifierFor(claimant.issuer(), claimant.subject())
+                .map(verifier -> {
+                    if (verifier == null) {
+                        throw ApiProblem.unauthenticated("no identity has a token verifier for this token's iss and sub");
+                    }
+                    SelfIssuedTokens.verify(token, PublicKeys.parse(verifier.publicKey()).getPublicKey(), claimant,
+                            config.audiences(), config.clockSkew(), Instant.now());
+                    caller.authenticatedAs(verifier.identityId());
+                    return (Response) null;
+                })
+                .onFailure(ApiProblem.class).recoverWithItem(failure -> ErrorMapper.toResponse((ApiProblem) failure));
+    }
+
+    private static boolean isIdentityCreation(ContainerRequestContext request) {
+        return HttpMethod.POST.equals(request.getMethod())
+                && request.getUriInfo().getPath().replaceAll("/+$", "").equals("/v1/identities");
+    }
+
+    private static Uni<Response> refuse(ApiProblem problem) {
+        return Uni.createFrom().item(ErrorMapper.toResponse(problem));
+    }
+}

@@ -1,0 +1,93 @@
+package dev.parcel.jobapi.api;
+
+import dev.parcel.events.JobPhase;
+import dev.parcel.events.JobSpec;
+import dev.parcel.jobapi.JobSubmissions;
+import dev.parcel.jobapi.JobSubmissions.Job;
+import io.smallrye.mutiny.Uni;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.jboss.resteasy.reactive.ResponseStatus;
+
+@Path("/v1/compute/jobs")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class JobResource {
+    private final JobSubmissions jobs;
+    private final Caller caller;
+
+    JobResource(JobSubmissions jobs, Caller caller) {
+        this.jobs = jobs;
+        this.caller = caller;
+    }
+
+    /** Parcel's JobSpec as a client sends it; unknown fields are ignored. */
+    public record JobSpecRequest(
+            @NotBlank String name,
+            @NotBlank String image,
+            @NotNull List<@NotNull String> cmd,
+            Map<String, String> env,
+            List<JobSpec.InputDocument> inputDocuments,
+            List<JobSpec.OutputDocument> outputDocuments,
+            Double cpus,
+            String memory,
+            JobSpec.NetworkPolicy networkPolicy) {
+
+        JobSpec toSpec() {
+            return new JobSpec(name, image, cmd, env, inputDocuments, outputDocuments, cpus, memory, networkPolicy);
+        }
+    }
+
+    public record StatusView(JobPhase phase, String message, String host) {
+        static StatusView of(Job job) {
+            return new StatusView(job.phase(), job.message(), job.host());
+        }
+    }
+
+    public record OutputDocumentView(String id, String mountPath) {
+    }
+
+    public record IoView(List<String> accessedDocuments, List<OutputDocumentView> outputDocuments) {
+    }
+
+    /** Parcel's PODJob. */
+    public record JobView(String id, Instant createdAt, JobSpec spec, IoView io, StatusView status) {
+        static JobView of(Job job) {
+            return new JobView(job.id(), job.createdAt(), job.spec(), new IoView(List.of(), List.of()),
+                    StatusView.of(job));
+        }
+    }
+
+    public record JobStatusView(String id, Instant createdAt, StatusView status) {
+    }
+
+    @POST
+    @ResponseStatus(201)
+    public Uni<JobView> submit(@Valid @NotNull JobSpecRequest spec) {
+        return jobs.submit(caller.identityId(), spec.toSpec()).map(JobView::of);
+    }
+
+    @GET
+    @Path("/{id}")
+    public Uni<JobView> get(@PathParam("id") String id) {
+        return jobs.find(caller.identityId(), id).map(JobView::of);
+    }
+
+    @GET
+    @Path("/{id}/status")
+    public Uni<JobStatusView> status(@PathParam("id") String id) {
+        return jobs.find(caller.identityId(), id)
+                .map(job -> new JobStatusView(job.id(), job.createdAt(), StatusView.of(job)));
+    }
+}

@@ -1,0 +1,19 @@
+package dev.parcel.jobapi.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.List;
+
+/** How self-issued bearer tokens are checked. */
+@ConfigMapping(prefix = "parcel.auth")
+public interface AuthConfig {
+
+    /** Audiences a token may name; Parcel clients use the first. */
+    @WithDefault("https://api.oasislabs.com/parcel")
+    List<String> audiences();
+
+    /** How far a token's clocks may be off ours (expiry and issued-at). */
+    @WithDefault("120s")
+    Duration clockSkew();
+}

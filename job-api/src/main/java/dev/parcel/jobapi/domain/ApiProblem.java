@@ -1,0 +1,38 @@
+package dev.parcel.jobapi.domain;
+
+/**
+ * A request the platform refuses, with a message meant for the client. The kind decides the HTTP status at the
+ * edge; the message must never name internals.
+ */
+public final class ApiProblem extends RuntimeException {
+    public enum Kind {
+        INVALID, UNAUTHENTICATED, NOT_FOUND, CONFLICT
+    }
+
+    private final Kind kind;
+
+    private ApiProblem(Kind kind, String message) {
+        super(message, null, false, false);
+        this.kind = kind;
+    }
+
+    public static ApiProblem invalid(String message) {
+        return new ApiProblem(Kind.INVALID, message);
+    }
+
+    public static ApiProblem unauthenticated(String message) {
+        return new ApiProblem(Kind.UNAUTHENTICATED, message);
+    }
+
+    public static ApiProblem notFound(String message) {
+        return new ApiProblem(Kind.NOT_FOUND, message);
+    }
+
+    public static ApiProblem conflict(String message) {
+        return new ApiProblem(Kind.CONFLICT, message);
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+}

@@ -1,0 +1,25 @@
+package dev.parcel.jobapi.domain;
+
+import dev.parcel.events.JobPhase;
+
+/**
+ * Whether a worker's report may change what the read model says about a job. Events can arrive late, twice, or from
+ * an attempt the scheduler has since replaced; the status must still only move forward.
+ */
+public final class JobLifecycle {
+    private JobLifecycle() {
+    }
+
+    /**
+     * @param current the phase the read model holds
+     * @param currentAttempt the newest attempt the read model has heard of (0 before any)
+     * @param reportedAttempt the attempt the report is about
+     * @param reported the phase it reports
+     */
+    public static boolean accepts(JobPhase current, int currentAttempt, int reportedAttempt, JobPhase reported) {
+        if (current.isTerminal() || reportedAttempt < currentAttempt) {
+            return false;
+        }
+        return reported.ordinal() > current.ordinal();
+    }
+}

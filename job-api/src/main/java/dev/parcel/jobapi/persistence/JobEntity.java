@@ -1,0 +1,44 @@
+package dev.parcel.jobapi.persistence;
+
+import dev.parcel.events.JobPhase;
+import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+
+/** A row of the jobs read model. */
+@Entity
+@Table(name = "jobs")
+public class JobEntity extends PanacheEntityBase {
+    @Id
+    public String id;
+
+    @Column(nullable = false)
+    public String submitter;
+
+    @Column(name = "created_at", nullable = false)
+    public Instant createdAt;
+
+    /** The JobSpec as submitted, as JSON text. */
+    @Column(nullable = false)
+    public String spec;
+
+    @Enumerated(EnumType.STRING)
+    @Column(nullable = false)
+    public JobPhase phase;
+
+    public String message;
+
+    /** The worker running (or that ran) the newest attempt. */
+    public String host;
+
+    @Column(nullable = false)
+    public int attempt;
+
+    @Column(name = "updated_at", nullable = false)
+    public Instant updatedAt;
+}

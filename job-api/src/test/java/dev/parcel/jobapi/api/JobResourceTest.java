@@ -1,0 +1,169 @@
+package dev.parcel.jobapi.api;
+
+import static dev.parcel.jobapi.api.ApiTestSupport.jobSpec;
+import static dev.parcel.jobapi.api.ApiTestSupport.registeredIdentity;
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.parcel.events.JobCompleted;
+import dev.parcel.events.JobPhase;
+import dev.parcel.events.JobStatusReported;
+import dev.parcel.events.JobSubmitted;
+import dev.parcel.events.Topics;
+import dev.parcel.testkit.EventBusProbe;
+import dev.parcel.testkit.SelfIssuedIdentity;
+import dev.parcel.testkit.SharedInfrastructure;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(SharedInfrastructure.class)
+class JobResourceTest {
+    private SelfIssuedIdentity alice;
+
+    @BeforeEach
+    void registerAlice() {
+        alice = registeredIdentity();
+    }
+
+    private String submit(SelfIssuedIdentity who, Map<String, Object> spec) {
+        return given().auth().oauth2(who.token()).contentType(ContentType.JSON).body(spec)
+                .post("/v1/compute/jobs")
+                .then().statusCode(201)
+                .extract().path("id");
+    }
+
+    private String phaseOf(String jobId) {
+        return given().auth().oauth2(alice.token()).get("/v1/compute/jobs/" + jobId + "/status")
+                .then().statusCode(200).extract().path("status.phase");
+    }
+
+    @Test
+    void submittedJobIsPendingAndAnnouncedOnTheBus() {
+        var job = given().auth().oauth2(alice.token()).contentType(ContentType.JSON)
+                .body(jobSpec("hello", "-c", "echo hi"))
+                .post("/v1/compute/jobs")
+                .then().statusCode(201)
+                .body("id", startsWith("J"))
+                .body("createdAt", notNullValue())
+                .body("spec.name", equalTo("hello"))
+                .body("spec.cmd[1]", equalTo("echo hi"))
+                .body("io.accessedDocuments", empty())
+                .body("status.phase", equalTo("Pending"))
+                .extract().jsonPath();
+        String id = job.getString("id");
+
+        var event = EventBusProbe.await(Topics.JOB_SUBMITTED, JobSubmitted.class, e -> e.jobId().equals(id),
+                Duration.ofSeconds(30));
+        assertEquals(alice.principal(), event.submitter());
+        assertEquals("parcel-test/busybox:latest", event.spec().image());
+
+        given().auth().oauth2(alice.token()).get("/v1/compute/jobs/" + id)
+                .then().statusCode(200).body("id", equalTo(id)).body("status.phase", equalTo("Pending"));
+    }
+
+    @Test
+    void onlyTheSubmitterCanSeeAJob() {
+        String id = submit(alice, jobSpec("private", "-c", "true"));
+        var bob = registeredIdentity();
+
+        given().auth().oauth2(bob.token()).get("/v1/compute/jobs/" + id)
+                .then().statusCode(404).contentType(ContentType.JSON).body("error", notNullValue());
+        given().auth().oauth2(bob.token()).get("/v1/compute/jobs/" + id + "/status").then().statusCode(404);
+        given().auth().oauth2(bob.token()).get("/v1/compute/jobs/Jnonexistent").then().statusCode(404);
+    }
+
+    @Test
+    void readModelFollowsReportsForwardOnlyAndIgnoresReplays() {
+        String id = submit(alice, jobSpec("tracked", "-c", "true"));
+        var running = JobStatusReported.of(id, 1, "worker-t", JobPhase.Running, null);
+        EventBusProbe.publish(Topics.JOB_STATUS_REPORTED, id, running);
+        await().atMost(Duration.ofSeconds(30)).until(() -> phaseOf(id).equals("Running"));
+
+        EventBusProbe.publish(Topics.JOB_COMPLETED, id,
+                JobCompleted.of(id, 1, "worker-t", JobPhase.Succeeded, 0, "command exited with exit code 0"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> phaseOf(id).equals("Succeeded"));
+
+        // A replay and a late failure must not move a finished job; a fresh marker event shows they were read.
+        EventBusProbe.publish(Topics.JOB_STATUS_REPORTED, id, running);
+        EventBusProbe.publish(Topics.JOB_COMPLETED, id,
+                JobCompleted.of(id, 1, "worker-t", JobPhase.Failed, 1, "late"));
+        String marker = submit(alice, jobSpec("marker", "-c", "true"));
+        EventBusProbe.publish(Topics.JOB_STATUS_REPORTED, marker,
+                JobStatusReported.of(marker, 1, "worker-t", JobPhase.Running, null));
+        await().atMost(Duration.ofSeconds(30)).until(() -> phaseOf(marker).equals("Running"));
+
+        given().auth().oauth2(alice.token()).get("/v1/compute/jobs/" + id + "/status")
+                .then().statusCode(200)
+                .body("status.phase", equalTo("Succeeded"))
+                .body("status.message", equalTo("command exited with exit code 0"))
+                .body("status.host", equalTo("worker-t"));
+    }
+
+    @Test
+    void specWithoutNameImageOrCmdIsRefusedNamingTheField() {
+        for (String field : new String[] {"name", "image", "cmd"}) {
+            var spec = new java.util.HashMap<>(jobSpec("x", "-c", "true"));
+            spec.remove(field);
+            given().auth().oauth2(alice.token()).contentType(ContentType.JSON).body(spec)
+                    .post("/v1/compute/jobs")
+                    .then().statusCode(400).contentType(ContentType.JSON).body("error", startsWith(field + ":"));
+        }
+    }
+
+    @Test
+    void malformedBodiesAreRefusedWithAJsonError() {
+        String token = alice.token();
+        given().auth().oauth2(token).contentType(ContentType.JSON).body("{\"name\": ")
+                .post("/v1/compute/jobs")
+                .then().statusCode(400).body("error", containsString("not valid JSON"));
+        given().auth().oauth2(token).contentType(ContentType.JSON)
+                .body("{\"name\": \"x\", \"image\": \"i\", \"cmd\": \"echo hi\"}")
+                .post("/v1/compute/jobs")
+                .then().statusCode(400).body("error", containsString("cmd"));
+        given().auth().oauth2(token).contentType(ContentType.JSON).body("")
+                .post("/v1/compute/jobs")
+                .then().statusCode(400).contentType(ContentType.JSON).body("error", notNullValue());
+        given().auth().oauth2(token).contentType(ContentType.JSON).body("[1, 2]")
+                .post("/v1/compute/jobs")
+                .then().statusCode(400).contentType(ContentType.JSON).body("error", notNullValue());
+    }
+
+    @Test
+    void requestsWithoutAGoodTokenAreUnauthorized() {
+        var spec = jobSpec("x", "-c", "true");
+        given().contentType(ContentType.JSON).body(spec).post("/v1/compute/jobs")
+                .then().statusCode(401).contentType(ContentType.JSON).body("error", containsString("missing"));
+        given().auth().oauth2("not-a-jwt").contentType(ContentType.JSON).body(spec).post("/v1/compute/jobs")
+                .then().statusCode(401).body("error", containsString("well-formed"));
+        given().auth().oauth2(new SelfIssuedIdentity().as("Inobody").token()).get("/v1/compute/jobs/J1")
+                .then().statusCode(401).body("error", containsString("no identity"));
+        given().auth().oauth2(alice.token(SelfIssuedIdentity.PARCEL_AUDIENCE, Instant.now().minusSeconds(600)))
+                .get("/v1/identities/me")
+                .then().statusCode(401).body("error", containsString("expired"));
+        given().auth().oauth2(alice.token("https://elsewhere.example", Instant.now().plusSeconds(600)))
+                .get("/v1/identities/me")
+                .then().statusCode(401).body("error", containsString("audience"));
+        var impostor = new SelfIssuedIdentity().as(alice.principal());
+        given().auth().oauth2(impostor.token()).get("/v1/identities/me")
+                .then().statusCode(401).body("error", containsString("signature"));
+    }
+
+    @Test
+    void unknownPathsAnswerWithAJsonError() {
+        given().auth().oauth2(alice.token()).get("/v1/compute/nothing-here")
+                .then().statusCode(404).contentType(ContentType.JSON).body("error", notNullValue());
+    }
+}

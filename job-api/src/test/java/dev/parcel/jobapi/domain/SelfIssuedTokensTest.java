@@ -1,0 +1,81 @@
+package dev.parcel.jobapi.domain;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.parcel.testkit.SelfIssuedIdentity;
+import java.security.PublicKey;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SelfIssuedTokensTest {
+    private static final List<String> AUDIENCES = List.of(SelfIssuedIdentity.PARCEL_AUDIENCE);
+    private static final Duration SKEW = Duration.ofMinutes(2);
+
+    private final SelfIssuedIdentity alice = new SelfIssuedIdentity().as("Ialice");
+
+    private PublicKey aliceKey() {
+        return PublicKeys.parse(alice.publicJwk()).getPublicKey();
+    }
+
+    private void verify(String token, PublicKey key) {
+        var claimant = SelfIssuedTokens.claimant(token);
+        SelfIssuedTokens.verify(token, key, claimant, AUDIENCES, SKEW, Instant.now());
+    }
+
+    private static String reason(Runnable check) {
+        var problem = assertThrows(ApiProblem.class, check::run);
+        assertEquals(ApiProblem.Kind.UNAUTHENTICATED, problem.kind());
+        return problem.getMessage();
+    }
+
+    @Test
+    void tokenSignedByTheRegisteredKeyIsAccepted() {
+        var token = alice.token();
+        assertEquals(new SelfIssuedTokens.Claimant("Ialice", "Ialice"), SelfIssuedTokens.claimant(token));
+        assertDoesNotThrow(() -> verify(token, aliceKey()));
+    }
+
+    @Test
+    void tokenSignedByAnotherKeyIsRefused() {
+        var mallory = new SelfIssuedIdentity().as("Ialice");
+        assertEquals("the bearer token's signature does not verify with the identity's registered key",
+                reason(() -> verify(mallory.token(), aliceKey())));
+    }
+
+    @Test
+    void expiredTokenIsRefusedOutsideTheClockSkew() {
+        assertEquals("the bearer token has expired",
+                reason(() -> verify(alice.token(SelfIssuedIdentity.PARCEL_AUDIENCE,
+                        Instant.now().minus(Duration.ofMinutes(3))), aliceKey())));
+        assertDoesNotThrow(() -> verify(alice.token(SelfIssuedIdentity.PARCEL_AUDIENCE,
+                Instant.now().minus(Duration.ofMinutes(1))), aliceKey()), "within two minutes of skew");
+    }
+
+    @Test
+    void tokenForAnotherAudienceIsRefused() {
+        assertEquals("the bearer token is not meant for this API (audience)",
+                reason(() -> verify(alice.token("https://elsewhere.example", Instant.now().plusSeconds(60)),
+                        aliceKey())));
+    }
+
+    @Test
+    void garbageIsNotAToken() {
+        assertEquals("the bearer token is not a well-formed JWT", reason(() -> SelfIssuedTokens.claimant("abc.def")));
+    }
+
+    @Test
+    void privateKeyMaterialIsRefusedAtRegistration() {
+        var problem = assertThrows(ApiProblem.class, () -> PublicKeys.parse(alice.privateJwk()));
+        assertEquals(ApiProblem.Kind.INVALID, problem.kind());
+    }
+
+    @Test
+    void onlyP256KeysCanBeRegistered() {
+        var rsa = java.util.Map.<String, Object>of("kty", "RSA", "n", "sXch", "e", "AQAB");
+        assertThrows(ApiProblem.class, () -> PublicKeys.parse(rsa));
+    }
+}

@@ -1,0 +1,25 @@
+package dev.parcel.scheduler.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+@ConfigMapping(prefix = "parcel.scheduler")
+public interface SchedulerConfig {
+
+    /** Cpus a job gets when its spec names none (then clamped like any request). */
+    @WithDefault("1")
+    double defaultCpus();
+
+    /** Memory a job gets when its spec names none, in Parcel's notation. */
+    @WithDefault("512M")
+    String defaultMemory();
+
+    /** A worker silent for longer than this gets no new jobs. */
+    @WithDefault("15s")
+    Duration workerTimeout();
+
+    /** How many queued jobs one placement round considers. */
+    @WithDefault("500")
+    int roundSize();
+}

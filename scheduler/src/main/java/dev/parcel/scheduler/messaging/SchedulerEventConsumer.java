@@ -1,0 +1,88 @@
+package dev.parcel.scheduler.messaging;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.parcel.events.JobCompleted;
+import dev.parcel.events.JobSubmitted;
+import dev.parcel.events.WorkerHeartbeat;
+import dev.parcel.scheduler.PlacementRound;
+import dev.parcel.scheduler.config.SchedulerConfig;
+import dev.parcel.events.MemoryNotation;
+import dev.parcel.scheduler.persistence.QueuedJobEntity;
+import dev.parcel.scheduler.persistence.SchedulerStore;
+import dev.parcel.scheduler.persistence.WorkerEntity;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+/**
+ * Applies the events that change what can be placed, then runs a placement round. Every apply is idempotent by
+ * its natural key, so a replay changes nothing.
+ */
+@ApplicationScoped
+public class SchedulerEventConsumer {
+    private static final Logger LOG = Logger.getLogger(SchedulerEventConsumer.class);
+
+    private final SchedulerStore store;
+    private final PlacementRound round;
+    private final SchedulerConfig config;
+    private final ObjectMapper json;
+
+    SchedulerEventConsumer(SchedulerStore store, PlacementRound round, SchedulerConfig config, ObjectMapper json) {
+        this.store = store;
+        this.round = round;
+        this.config = config;
+        this.json = json;
+    }
+
+    @Incoming("job-submitted")
+    public Uni<Void> onSubmitted(JobSubmitted event) {
+        var job = new QueuedJobEntity();
+        job.jobId = event.jobId();
+        job.submitter = event.submitter();
+        job.spec = write(event.spec());
+        Double cpus = event.spec().cpus();
+        job.requestedCpus = cpus != null && cpus > 0 && Double.isFinite(cpus) ? cpus : config.defaultCpus();
+        job.requestedMemoryBytes = requestedMemory(event);
+        job.submittedAt = event.occurredAt();
+        return Panache.withTransaction(() -> store.enqueue(job)).chain(round::runQuietly);
+    }
+
+    @Incoming("worker-heartbeat")
+    public Uni<Void> onHeartbeat(WorkerHeartbeat event) {
+        var worker = new WorkerEntity();
+        worker.id = event.workerId();
+        worker.cpus = event.cpus();
+        worker.memoryBytes = event.memoryBytes();
+        worker.maxCpusPerJob = event.maxCpusPerJob();
+        worker.maxMemoryBytesPerJob = event.maxMemoryBytesPerJob();
+        worker.lastHeartbeat = event.occurredAt();
+        return Panache.withTransaction(() -> store.recordHeartbeat(worker)).chain(round::runQuietly);
+    }
+
+    @Incoming("scheduler-job-completed")
+    public Uni<Void> onCompleted(JobCompleted event) {
+        return Panache.withTransaction(() -> store.complete(event.jobId(), event.attempt())).chain(round::runQuietly);
+    }
+
+    private long requestedMemory(JobSubmitted event) {
+        String memory = event.spec().memory();
+        try {
+            return MemoryNotation.parseBytes(memory == null ? config.defaultMemory() : memory);
+        } catch (IllegalArgumentException e) {
+            // The API refuses such specs; an old or foreign event still must not wedge the queue.
+            LOG.warnf("job %s asks for unreadable memory %s; using the default", event.jobId(), memory);
+            return MemoryNotation.parseBytes(config.defaultMemory());
+        }
+    }
+
+    private String write(Object spec) {
+        try {
+            return json.writeValueAsString(spec);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
