@@ -11,7 +11,13 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -42,6 +48,49 @@ public final class EventBusProbe {
     /** The first event on {@code topic} (read from the beginning) that matches, or an AssertionError. */
     public static <T> T await(String topic, Class<T> type, Predicate<T> matching, Duration timeout) {
         return awaitAll(topic, type, matching, 1, timeout).get(0);
+    }
+
+    /**
+     * Waits until consumer group {@code group} has committed offsets up to the end of every partition of
+     * {@code topic}: everything published there before this call has been applied by that service.
+     */
+    public static void awaitConsumed(String group, String topic, Duration timeout) {
+        try (var admin = Admin.create(Map.<String, Object>of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, SharedInfrastructure.kafkaBootstrap()))) {
+            var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
+                    .stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+            var ends = admin.listOffsets(partitions.stream()
+                    .collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest()))).all().get();
+            Instant deadline = Instant.now().plus(timeout);
+            while (Instant.now().isBefore(deadline)) {
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                        .partitionsToOffsetAndMetadata().get();
+                boolean caughtUp = partitions.stream().allMatch(p -> ends.get(p).offset() == 0
+                        || committed.get(p) != null && committed.get(p).offset() >= ends.get(p).offset());
+                if (caughtUp) {
+                    return;
+                }
+                Thread.sleep(250);
+            }
+            throw new AssertionError(group + " did not consume " + topic + " within " + timeout);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("could not read offsets of " + topic, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Fails when an event matching appears on {@code topic} within {@code window}. */
+    public static <T> void assertNone(String topic, Class<T> type, Predicate<T> matching, Duration window) {
+        try {
+            T unexpected = await(topic, type, matching, window);
+            throw new AssertionError("expected no such event on " + topic + ", got " + unexpected);
+        } catch (AssertionError none) {
+            if (none.getMessage().startsWith("expected no such event")) {
+                throw none;
+            }
+        }
     }
 
     public static <T> List<T> awaitAll(String topic, Class<T> type, Predicate<T> matching, int count,

@@ -27,6 +27,11 @@ public class SharedInfrastructure implements QuarkusTestResourceLifecycleManager
         return required("PARCEL_TEST_DB_PORT");
     }
 
+    /** A JDBC URL for one service's database in the shared cluster (its role has the database's name). */
+    public static String jdbcUrl(String database) {
+        return "jdbc:postgresql://127.0.0.1:" + databasePort() + "/" + database + "?user=" + database;
+    }
+
     private static String required(String variable) {
         String value = System.getenv(variable);
         if (value == null || value.isBlank()) {

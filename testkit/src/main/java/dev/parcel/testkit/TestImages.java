@@ -12,42 +12,51 @@ import java.util.concurrent.TimeUnit;
  */
 public final class TestImages {
     public static final String BUSYBOX = "parcel-test/busybox:latest";
+    public static final String BUSYBOX_WITHOUT_ENTRYPOINT = "parcel-test/busybox-no-entrypoint:latest";
     private static final Path STATIC_BUSYBOX = Path.of("/bin/busybox");
-    private static boolean built;
+    private static final String BUSYBOX_LAYERS = """
+            FROM scratch
+            COPY busybox /bin/busybox
+            RUN ["/bin/busybox", "--install", "-s", "/bin"]
+            """;
+    private static final java.util.Set<String> BUILT = new java.util.HashSet<>();
 
     private TestImages() {
     }
 
     /** An image whose ENTRYPOINT is {@code /bin/sh}, so a job's cmd is {@code ["-c", "..."]}. */
-    public static synchronized String busybox() {
-        if (!built) {
-            build();
-            built = true;
-        }
-        return BUSYBOX;
+    public static String busybox() {
+        return built(BUSYBOX, BUSYBOX_LAYERS + "ENTRYPOINT [\"/bin/sh\"]\n");
     }
 
-    private static void build() {
+    /** The same files with no ENTRYPOINT, which Parcel refuses to run. */
+    public static String busyboxWithoutEntrypoint() {
+        return built(BUSYBOX_WITHOUT_ENTRYPOINT, BUSYBOX_LAYERS + "CMD [\"/bin/sh\"]\n");
+    }
+
+    private static synchronized String built(String tag, String dockerfile) {
+        if (BUILT.add(tag)) {
+            build(tag, dockerfile);
+        }
+        return tag;
+    }
+
+    private static void build(String tag, String dockerfile) {
         try {
-            Path context = Files.createTempDirectory("parcel-busybox-image");
+            Path context = Files.createTempDirectory("parcel-test-image");
             Files.copy(STATIC_BUSYBOX, context.resolve("busybox"), StandardCopyOption.REPLACE_EXISTING);
-            Files.writeString(context.resolve("Dockerfile"), """
-                    FROM scratch
-                    COPY busybox /bin/busybox
-                    RUN ["/bin/busybox", "--install", "-s", "/bin"]
-                    ENTRYPOINT ["/bin/sh"]
-                    """);
-            var build = new ProcessBuilder("docker", "build", "-q", "-t", BUSYBOX, context.toString())
+            Files.writeString(context.resolve("Dockerfile"), dockerfile);
+            var build = new ProcessBuilder("docker", "build", "-q", "-t", tag, context.toString())
                     .redirectErrorStream(true);
             build.environment().put("DOCKER_BUILDKIT", "0");
             Process process = build.start();
             String output = new String(process.getInputStream().readAllBytes());
             if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
-                throw new IllegalStateException("building " + BUSYBOX + " failed (is Debian's busybox-static"
+                throw new IllegalStateException("building " + tag + " failed (is Debian's busybox-static"
                         + " installed and a Docker engine running?):\n" + output);
             }
         } catch (IOException e) {
-            throw new IllegalStateException("building " + BUSYBOX + " failed", e);
+            throw new IllegalStateException("building " + tag + " failed", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

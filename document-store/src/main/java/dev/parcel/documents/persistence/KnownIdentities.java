@@ -18,11 +18,4 @@ public class KnownIdentities {
                 .setParameter(3, registeredAt)
                 .executeUpdate())).replaceWithVoid();
     }
-
-    public Uni<Boolean> knows(String identityId) {
-        return Panache.withSession(() -> Panache.getSession().chain(session -> session
-                .createNativeQuery("SELECT count(*) FROM known_identities WHERE id = ?1", Long.class)
-                .setParameter(1, identityId)
-                .getSingleResult())).map(count -> count > 0);
-    }
 }

@@ -1,0 +1,73 @@
+package dev.parcel.e2e;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The platform as a user starts it: {@code bin/parcel up --detach}, on ports and a state directory of its own so
+ * it can run beside a developer's platform and the suite's shared broker.
+ */
+final class LocalPlatform {
+    static final int API_PORT = 38080;
+    private static final Path ROOT = Path.of(System.getProperty("parcel.root", "..")).toAbsolutePath().normalize();
+    private static final Path STATE = ROOT.resolve("e2e/target/parcel");
+    private static final Map<String, String> ENVIRONMENT = Map.of(
+            "PARCEL_STATE_DIR", STATE.toString(),
+            "PARCEL_KAFKA_PORT", "39092",
+            "PARCEL_PG_PORT", "35432",
+            "PARCEL_API_PORT", Integer.toString(API_PORT),
+            "PARCEL_DOCUMENT_STORE_PORT", "38081",
+            "PARCEL_SCHEDULER_PORT", "38082",
+            "PARCEL_EXECUTOR_PORT", "38083",
+            "PARCEL_EXECUTOR_WORKER_ID", "e2e-worker");
+
+    private LocalPlatform() {
+    }
+
+    static String apiUrl() {
+        return "http://127.0.0.1:" + API_PORT + "/v1";
+    }
+
+    /** Runs {@code bin/parcel up --detach}; returns once every service is ready, or fails with its output. */
+    static void up() {
+        String output = parcel("up", "--detach");
+        if (!output.contains("PARCEL_API_URL=" + apiUrl())) {
+            throw new AssertionError("bin/parcel up did not print the API URL:\n" + output);
+        }
+    }
+
+    static void down() {
+        parcel("down");
+    }
+
+    private static String parcel(String... arguments) {
+        try {
+            Files.createDirectories(STATE);
+            Path log = STATE.resolve("parcel-" + arguments[0] + ".out");
+            var command = new java.util.ArrayList<String>();
+            command.add(ROOT.resolve("bin/parcel").toString());
+            command.addAll(java.util.List.of(arguments));
+            var builder = new ProcessBuilder(command).directory(ROOT.toFile())
+                    .redirectErrorStream(true).redirectOutput(log.toFile());
+            builder.environment().putAll(ENVIRONMENT);
+            Process process = builder.start();
+            if (!process.waitFor(10, TimeUnit.MINUTES)) {
+                process.destroyForcibly();
+                throw new AssertionError("bin/parcel " + arguments[0] + " did not finish in 10 minutes");
+            }
+            String output = Files.readString(log);
+            if (process.exitValue() != 0) {
+                throw new AssertionError("bin/parcel " + String.join(" ", arguments) + " failed:\n" + output);
+            }
+            return output;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

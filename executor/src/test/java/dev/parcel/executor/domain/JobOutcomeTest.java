@@ -1,0 +1,37 @@
+package dev.parcel.executor.domain;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.parcel.events.JobPhase;
+import org.junit.jupiter.api.Test;
+
+class JobOutcomeTest {
+    private static final long LIMIT = 64L << 20;
+
+    @Test
+    void exitZeroSucceeds() {
+        assertEquals(JobPhase.Succeeded, JobOutcome.ofExitedContainer(0, false, LIMIT).phase());
+    }
+
+    @Test
+    void nonZeroExitFailsNamingTheCode() {
+        var outcome = JobOutcome.ofExitedContainer(3, false, LIMIT);
+        assertEquals(JobPhase.Failed, outcome.phase());
+        assertEquals("command failed with exit code 3", outcome.message());
+    }
+
+    @Test
+    void outOfMemoryFailsEvenWhenTheExitCodeIsZero() {
+        var outcome = JobOutcome.ofExitedContainer(0, true, LIMIT);
+        assertEquals(JobPhase.Failed, outcome.phase());
+        assertEquals("killed: out of memory (limit 64 MiB)", outcome.message());
+    }
+
+    @Test
+    void jobThatNeverStartedHasNoExitCode() {
+        var outcome = JobOutcome.notStarted("image x could not be pulled");
+        assertEquals(JobPhase.Failed, outcome.phase());
+        assertNull(outcome.exitCode());
+    }
+}

@@ -1,0 +1,117 @@
+package dev.parcel.scheduler.messaging;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.parcel.events.JobCompleted;
+import dev.parcel.events.JobPhase;
+import dev.parcel.events.JobScheduled;
+import dev.parcel.events.JobSpec;
+import dev.parcel.events.JobSubmitted;
+import dev.parcel.events.Topics;
+import dev.parcel.events.WorkerHeartbeat;
+import dev.parcel.testkit.EventBusProbe;
+import dev.parcel.testkit.SharedInfrastructure;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.sql.DriverManager;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(SharedInfrastructure.class)
+class SchedulingFlowTest {
+    private static final long GIB = 1L << 30;
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
+    private final List<String> workers = new ArrayList<>();
+
+    /**
+     * Other modules' tests leave jobs on the shared bus; once the scheduler has consumed them, they are retired so
+     * each test here starts from an empty queue instead of waiting behind them.
+     */
+    @BeforeAll
+    static void startFromAnEmptyQueue() throws Exception {
+        EventBusProbe.publish(Topics.JOB_SUBMITTED, "warm-up", JobSubmitted.of("warm-up", "Isubmitter",
+                new JobSpec("warm-up", "none", List.of(), null, null, null, null, null, null)));
+        EventBusProbe.awaitConsumed("scheduler", Topics.JOB_SUBMITTED, Duration.ofSeconds(60));
+        try (var connection = DriverManager.getConnection(SharedInfrastructure.jdbcUrl("scheduler"));
+                var retire = connection.prepareStatement("UPDATE queued_jobs SET state = 'DONE' WHERE state <> 'DONE'")) {
+            retire.executeUpdate();
+        }
+    }
+
+    private String worker(double cpus, long memory, double maxCpusPerJob, long maxMemoryPerJob) {
+        String id = "worker-" + UUID.randomUUID();
+        workers.add(id);
+        var heartbeat = WorkerHeartbeat.of(id, cpus, memory, maxCpusPerJob, maxMemoryPerJob);
+        EventBusProbe.publish(Topics.WORKER_HEARTBEAT, id, heartbeat);
+        return id;
+    }
+
+    /** A worker that reports no capacity gets no more jobs, so one test's workers do not take another's jobs. */
+    @AfterEach
+    void retireWorkers() {
+        workers.forEach(id -> EventBusProbe.publish(Topics.WORKER_HEARTBEAT, id, WorkerHeartbeat.of(id, 0, 0, 0, 0)));
+    }
+
+    private static JobSubmitted submit(Double cpus, String memory) {
+        String jobId = "J" + UUID.randomUUID();
+        var spec = new JobSpec("job", "parcel-test/busybox:latest", List.of("-c", "true"), null, null, null, cpus,
+                memory, null);
+        var event = JobSubmitted.of(jobId, "Isubmitter", spec);
+        EventBusProbe.publish(Topics.JOB_SUBMITTED, jobId, event);
+        return event;
+    }
+
+    private static JobScheduled scheduled(String jobId) {
+        return EventBusProbe.await(Topics.JOB_SCHEDULED, JobScheduled.class, e -> e.jobId().equals(jobId), PATIENCE);
+    }
+
+    @Test
+    void jobIsPlacedOnALiveWorkerWithItsRequestClampedToTheWorkersMaximum() {
+        String worker = worker(4, 8 * GIB, 2, GIB);
+        var submitted = submit(16.0, "64G");
+
+        var placed = scheduled(submitted.jobId());
+
+        assertEquals(worker, placed.workerId());
+        assertEquals(1, placed.attempt());
+        assertEquals(2.0, placed.cpus());
+        assertEquals(GIB, placed.memoryBytes());
+        assertEquals("Isubmitter", placed.submitter());
+        assertEquals(submitted.spec(), placed.spec());
+    }
+
+    @Test
+    void jobWithNoRoomStaysPendingUntilCapacityIsFreed() {
+        String worker = worker(1, GIB, 1, GIB);
+        var first = submit(1.0, "1G");
+        assertEquals(worker, scheduled(first.jobId()).workerId());
+
+        var second = submit(1.0, "1G");
+        EventBusProbe.assertNone(Topics.JOB_SCHEDULED, JobScheduled.class, e -> e.jobId().equals(second.jobId()),
+                Duration.ofSeconds(4));
+
+        EventBusProbe.publish(Topics.JOB_COMPLETED, first.jobId(),
+                JobCompleted.of(first.jobId(), 1, worker, JobPhase.Succeeded, 0, "done"));
+        assertEquals(worker, scheduled(second.jobId()).workerId());
+    }
+
+    @Test
+    void replayedSubmissionIsPlacedOnce() {
+        worker(2, 2 * GIB, 1, GIB);
+        var submitted = submit(null, null);
+        EventBusProbe.publish(Topics.JOB_SUBMITTED, submitted.jobId(), submitted);
+
+        var placed = scheduled(submitted.jobId());
+        assertEquals(1.0, placed.cpus(), "the default request when the spec names none");
+        assertEquals(512L << 20, placed.memoryBytes());
+        EventBusProbe.assertNone(Topics.JOB_SCHEDULED, JobScheduled.class,
+                e -> e.jobId().equals(submitted.jobId()) && !e.eventId().equals(placed.eventId()),
+                Duration.ofSeconds(4));
+    }
+}
