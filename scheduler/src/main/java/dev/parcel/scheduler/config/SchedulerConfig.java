@@ -19,6 +19,10 @@ public interface SchedulerConfig {
     @WithDefault("15s")
     Duration workerTimeout();
 
+    /** How often a round runs without an event to trigger it (read by PlacementRound's schedule). */
+    @WithDefault("5s")
+    Duration roundInterval();
+
     /** How many queued jobs one placement round considers. */
     @WithDefault("500")
     int roundSize();
