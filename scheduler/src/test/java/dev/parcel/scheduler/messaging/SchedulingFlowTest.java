@@ -37,7 +37,7 @@ class SchedulingFlowTest {
     static void startFromAnEmptyQueue() throws Exception {
         EventBusProbe.publish(Topics.JOB_SUBMITTED, "warm-up", JobSubmitted.of("warm-up", "Isubmitter",
                 new JobSpec("warm-up", "none", List.of(), null, null, null, null, null, null)));
-        EventBusProbe.awaitConsumed("scheduler", Topics.JOB_SUBMITTED, Duration.ofSeconds(60));
+        EventBusProbe.awaitConsumed("scheduler.submitted", Topics.JOB_SUBMITTED, Duration.ofSeconds(60));
         try (var connection = DriverManager.getConnection(SharedInfrastructure.jdbcUrl("scheduler"));
                 var retire = connection.prepareStatement("UPDATE queued_jobs SET state = 'DONE' WHERE state <> 'DONE'")) {
             retire.executeUpdate();
