@@ -1,5 +1,7 @@
 package dev.parcel.executor.messaging;
 
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -40,6 +42,12 @@ class JobExecutionTest {
     private static JobCompleted completion(JobScheduled job) {
         return EventBusProbe.await(Topics.JOB_COMPLETED, JobCompleted.class, e -> e.jobId().equals(job.jobId()),
                 PATIENCE);
+    }
+
+    @Test
+    void isReadyOnlyWithItsDockerEngine() {
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'Docker engine' }.status", equalTo("UP"));
     }
 
     @Test
