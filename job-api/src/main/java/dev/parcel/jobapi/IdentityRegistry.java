@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parcel.events.IdentityRegistered;
 import dev.parcel.events.Topics;
 import dev.parcel.jobapi.domain.ApiProblem;
-import dev.parcel.jobapi.domain.PublicKeys;
 import dev.parcel.jobapi.domain.ResourceIds;
 import dev.parcel.jobapi.persistence.IdentityEntity;
 import dev.parcel.jobapi.persistence.Outbox;
@@ -15,6 +14,8 @@ import dev.parcel.jobapi.persistence.TokenVerifierEntity;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import dev.parcel.jobapi.messaging.OutboxRelay;
+import dev.parcel.tokens.InvalidPublicKey;
+import dev.parcel.tokens.PublicKeys;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
@@ -66,7 +67,11 @@ public class IdentityRegistry {
             if (request == null) {
                 throw ApiProblem.invalid("tokenVerifiers[] must be objects");
             }
-            PublicKeys.parse(request.publicKey());
+            try {
+                PublicKeys.parse(request.publicKey());
+            } catch (InvalidPublicKey invalid) {
+                throw ApiProblem.invalid(invalid.getMessage());
+            }
             var verifier = new Verifier(id, orDefault(request.issuer(), id), orDefault(request.subject(), id),
                     request.publicKey());
             if (!pairs.add(verifier.issuer() + "\n" + verifier.subject())) {

@@ -3,8 +3,9 @@ package dev.parcel.jobapi.api;
 import dev.parcel.jobapi.IdentityRegistry;
 import dev.parcel.jobapi.config.AuthConfig;
 import dev.parcel.jobapi.domain.ApiProblem;
-import dev.parcel.jobapi.domain.PublicKeys;
-import dev.parcel.jobapi.domain.SelfIssuedTokens;
+import dev.parcel.tokens.PublicKeys;
+import dev.parcel.tokens.SelfIssuedTokens;
+import dev.parcel.tokens.TokenRejected;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -43,16 +44,20 @@ public class BearerTokenFilter {
         SelfIssuedTokens.Claimant claimant;
         try {
             claimant = SelfIssuedTokens.claimant(token);
-        } catch (ApiProblem problem) {
-            return refuse(problem);
+        } catch (TokenRejected rejected) {
+            return refuse(ApiProblem.unauthenticated(rejected.getMessage()));
         }
         return identities.verifierFor(claimant.issuer(), claimant.subject())
                 .map(verifier -> {
                     if (verifier == null) {
                         throw ApiProblem.unauthenticated("no identity has a token verifier for this token's iss and sub");
                     }
-                    SelfIssuedTokens.verify(token, PublicKeys.parse(verifier.publicKey()).getPublicKey(), claimant,
-                            config.audiences(), config.clockSkew(), Instant.now());
+                    try {
+                        SelfIssuedTokens.verify(token, PublicKeys.parse(verifier.publicKey()).getPublicKey(),
+                                claimant, config.audiences(), config.clockSkew(), Instant.now());
+                    } catch (TokenRejected rejected) {
+                        throw ApiProblem.unauthenticated(rejected.getMessage());
+                    }
                     caller.authenticatedAs(verifier.identityId());
                     return (Response) null;
                 })

@@ -1,4 +1,4 @@
-package dev.parcel.jobapi.domain;
+package dev.parcel.tokens;
 
 import java.util.Map;
 import org.jose4j.jwk.EllipticCurveJsonWebKey;
@@ -14,20 +14,20 @@ public final class PublicKeys {
     /** Parses and checks a registered key; refuses private material so a client's mistake is not stored. */
     public static EllipticCurveJsonWebKey parse(Map<String, Object> jwk) {
         if (jwk == null || jwk.isEmpty()) {
-            throw ApiProblem.invalid("tokenVerifiers[].publicKey is required");
+            throw new InvalidPublicKey("tokenVerifiers[].publicKey is required");
         }
         if (jwk.containsKey("d")) {
-            throw ApiProblem.invalid("tokenVerifiers[].publicKey contains private key material (\"d\");"
+            throw new InvalidPublicKey("tokenVerifiers[].publicKey contains private key material (\"d\");"
                     + " send only the public key");
         }
         JsonWebKey key;
         try {
             key = JsonWebKey.Factory.newJwk(jwk);
         } catch (JoseException | RuntimeException e) {
-            throw ApiProblem.invalid("tokenVerifiers[].publicKey is not a valid JWK");
+            throw new InvalidPublicKey("tokenVerifiers[].publicKey is not a valid JWK");
         }
         if (!(key instanceof EllipticCurveJsonWebKey ec) || !EllipticCurves.P_256.equals(ec.getCurveName())) {
-            throw ApiProblem.invalid("tokenVerifiers[].publicKey must be an EC key on curve P-256 (ES256)");
+            throw new InvalidPublicKey("tokenVerifiers[].publicKey must be an EC key on curve P-256 (ES256)");
         }
         return ec;
     }

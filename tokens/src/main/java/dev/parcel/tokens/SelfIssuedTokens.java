@@ -1,4 +1,4 @@
-package dev.parcel.jobapi.domain;
+package dev.parcel.tokens;
 
 import java.security.PublicKey;
 import java.time.Duration;
@@ -35,11 +35,11 @@ public final class SelfIssuedTokens {
             String issuer = claims.getIssuer();
             String subject = claims.getSubject();
             if (issuer == null || subject == null) {
-                throw ApiProblem.unauthenticated("the bearer token must carry iss and sub claims");
+                throw new TokenRejected("the bearer token must carry iss and sub claims");
             }
             return new Claimant(issuer, subject);
         } catch (InvalidJwtException | MalformedClaimException e) {
-            throw ApiProblem.unauthenticated("the bearer token is not a well-formed JWT");
+            throw new TokenRejected("the bearer token is not a well-formed JWT");
         }
     }
 
@@ -60,7 +60,7 @@ public final class SelfIssuedTokens {
                     .build()
                     .processToClaims(token);
         } catch (InvalidJwtException e) {
-            throw ApiProblem.unauthenticated(reason(e));
+            throw new TokenRejected(reason(e));
         }
     }
 
