@@ -39,7 +39,7 @@ class DocumentStoreServiceTest {
 
     private static int rowsFor(String identityId) throws Exception {
         try (var connection = DriverManager.getConnection(SharedInfrastructure.jdbcUrl("document_store"));
-                var query = connection.prepareStatement("SELECT count(*) FROM known_identities WHERE id = ?")) {
+                var query = connection.prepareStatement("SELECT count(*) FROM known_token_verifiers WHERE identity_id = ?")) {
             query.setString(1, identityId);
             try (var result = query.executeQuery()) {
                 result.next();

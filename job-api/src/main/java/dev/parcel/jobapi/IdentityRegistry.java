@@ -6,7 +6,6 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parcel.events.IdentityRegistered;
 import dev.parcel.events.Topics;
-import dev.parcel.jobapi.domain.ApiProblem;
 import dev.parcel.jobapi.domain.ResourceIds;
 import dev.parcel.jobapi.persistence.IdentityEntity;
 import dev.parcel.jobapi.persistence.Outbox;
@@ -16,6 +15,9 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import dev.parcel.jobapi.messaging.OutboxRelay;
 import dev.parcel.tokens.InvalidPublicKey;
 import dev.parcel.tokens.PublicKeys;
+import dev.parcel.web.ApiProblem;
+import dev.parcel.web.TokenVerifiers;
+import jakarta.ws.rs.HttpMethod;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
@@ -27,7 +29,7 @@ import java.util.Map;
 
 /** Registers identities with their token verifiers and finds the key that must have signed a token. */
 @ApplicationScoped
-public class IdentityRegistry {
+public class IdentityRegistry implements TokenVerifiers {
     private static final TypeReference<Map<String, Object>> JWK = new TypeReference<>() {
     };
 
@@ -103,11 +105,17 @@ public class IdentityRegistry {
         });
     }
 
-    /** The verifier registered for a token's (iss, sub), or null when there is none. */
+    @Override
     @WithSession
-    public Uni<Verifier> verifierFor(String issuer, String subject) {
+    public Uni<TokenVerifiers.Verifier> verifierFor(String issuer, String subject) {
         return TokenVerifierEntity.findByIssuerAndSubject(issuer, subject)
-                .map(row -> row == null ? null : toVerifier(row));
+                .map(row -> row == null ? null : new TokenVerifiers.Verifier(row.identityId, readKey(row.publicKey)));
+    }
+
+    /** Registering an identity is how a client gets a key in the first place. */
+    @Override
+    public boolean needsNoToken(String method, String path) {
+        return HttpMethod.POST.equals(method) && path.replaceAll("/+$", "").equals("/v1/identities");
     }
 
     private Uni<Void> ensureUnclaimed(List<Verifier> verifiers) {
@@ -136,8 +144,12 @@ public class IdentityRegistry {
     }
 
     private Verifier toVerifier(TokenVerifierEntity row) {
+        return new Verifier(row.identityId, row.issuer, row.subject, readKey(row.publicKey));
+    }
+
+    private Map<String, Object> readKey(String publicKeyJson) {
         try {
-            return new Verifier(row.identityId, row.issuer, row.subject, json.readValue(row.publicKey, JWK));
+            return json.readValue(publicKeyJson, JWK);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("stored public key is not JSON", e);
         }

@@ -20,7 +20,11 @@ public class IdentityConsumer {
 
     @Incoming("identity-registered")
     public Uni<Void> onRegistered(IdentityRegistered event) throws JsonProcessingException {
-        return identities.learn(event.identityId(), json.writeValueAsString(event.tokenVerifiers()),
-                event.occurredAt());
+        var verifiers = new java.util.ArrayList<KnownIdentities.VerifierRow>();
+        for (IdentityRegistered.TokenVerifier verifier : event.tokenVerifiers()) {
+            verifiers.add(new KnownIdentities.VerifierRow(verifier.iss(), verifier.sub(),
+                    json.writeValueAsString(verifier.publicKey())));
+        }
+        return identities.learn(event.identityId(), verifiers, event.occurredAt());
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.parcel.jobapi.IdentityRegistry;
 import dev.parcel.jobapi.IdentityRegistry.Identity;
 import dev.parcel.jobapi.IdentityRegistry.VerifierRequest;
+import dev.parcel.web.Caller;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;

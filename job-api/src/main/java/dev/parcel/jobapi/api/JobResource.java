@@ -4,6 +4,7 @@ import dev.parcel.events.JobPhase;
 import dev.parcel.events.JobSpec;
 import dev.parcel.jobapi.JobSubmissions;
 import dev.parcel.jobapi.JobSubmissions.Job;
+import dev.parcel.web.Caller;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;

@@ -1,4 +1,4 @@
-package dev.parcel.jobapi.domain;
+package dev.parcel.web;
 
 /**
  * A request the platform refuses, with a message meant for the client. The kind decides the HTTP status at the

@@ -1,4 +1,4 @@
-package dev.parcel.jobapi.config;
+package dev.parcel.web;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;

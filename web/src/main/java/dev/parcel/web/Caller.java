@@ -1,4 +1,4 @@
-package dev.parcel.jobapi.api;
+package dev.parcel.web;
 
 import jakarta.enterprise.context.RequestScoped;
 
@@ -7,7 +7,7 @@ import jakarta.enterprise.context.RequestScoped;
 public class Caller {
     private String identityId;
 
-    void authenticatedAs(String identityId) {
+    public void authenticatedAs(String identityId) {
         this.identityId = identityId;
     }
 

@@ -1,13 +1,9 @@
-package dev.parcel.jobapi.api;
+package dev.parcel.web;
 
-import dev.parcel.jobapi.IdentityRegistry;
-import dev.parcel.jobapi.config.AuthConfig;
-import dev.parcel.jobapi.domain.ApiProblem;
 import dev.parcel.tokens.PublicKeys;
 import dev.parcel.tokens.SelfIssuedTokens;
 import dev.parcel.tokens.TokenRejected;
 import io.smallrye.mutiny.Uni;
-import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
@@ -15,17 +11,18 @@ import java.time.Instant;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
- * Every request but identity creation must carry {@code Authorization: Bearer <self-issued JWT>}; the token is
- * checked against the key its claimed (iss, sub) registered. Failures are 401 with a JSON error.
+ * Every request the service's {@link TokenVerifiers} does not exempt must carry {@code Authorization: Bearer
+ * <self-issued JWT>}; the token is checked against the key its claimed (iss, sub) registered. Failures are 401
+ * with a JSON error.
  */
 public class BearerTokenFilter {
     private static final String BEARER = "Bearer ";
 
-    private final IdentityRegistry identities;
+    private final TokenVerifiers identities;
     private final AuthConfig config;
     private final Caller caller;
 
-    BearerTokenFilter(IdentityRegistry identities, AuthConfig config, Caller caller) {
+    BearerTokenFilter(TokenVerifiers identities, AuthConfig config, Caller caller) {
         this.identities = identities;
         this.config = config;
         this.caller = caller;
@@ -33,7 +30,7 @@ public class BearerTokenFilter {
 
     @ServerRequestFilter
     public Uni<Response> authenticate(ContainerRequestContext request) {
-        if (isIdentityCreation(request)) {
+        if (identities.needsNoToken(request.getMethod(), request.getUriInfo().getPath())) {
             return Uni.createFrom().nullItem();
         }
         String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
@@ -64,10 +61,6 @@ public class BearerTokenFilter {
                 .onFailure(ApiProblem.class).recoverWithItem(failure -> ErrorMapper.toResponse((ApiProblem) failure));
     }
 
-    private static boolean isIdentityCreation(ContainerRequestContext request) {
-        return HttpMethod.POST.equals(request.getMethod())
-                && request.getUriInfo().getPath().replaceAll("/+$", "").equals("/v1/identities");
-    }
 
     private static Uni<Response> refuse(ApiProblem problem) {
         return Uni.createFrom().item(ErrorMapper.toResponse(problem));
