@@ -6,7 +6,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parcel.events.IdentityRegistered;
 import dev.parcel.events.Topics;
-import dev.parcel.jobapi.domain.ResourceIds;
+import dev.parcel.events.ResourceIds;
 import dev.parcel.jobapi.persistence.IdentityEntity;
 import dev.parcel.jobapi.persistence.Outbox;
 import dev.parcel.jobapi.persistence.TokenVerifierEntity;

@@ -7,7 +7,7 @@ import dev.parcel.events.JobSpec;
 import dev.parcel.events.JobSubmitted;
 import dev.parcel.events.Topics;
 import dev.parcel.web.ApiProblem;
-import dev.parcel.jobapi.domain.ResourceIds;
+import dev.parcel.events.ResourceIds;
 import dev.parcel.jobapi.messaging.OutboxRelay;
 import dev.parcel.jobapi.persistence.JobEntity;
 import dev.parcel.jobapi.persistence.Outbox;

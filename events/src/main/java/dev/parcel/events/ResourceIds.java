@@ -1,8 +1,11 @@
-package dev.parcel.jobapi.domain;
+package dev.parcel.events;
 
 import java.security.SecureRandom;
 
-/** Opaque ids in Parcel's style: a one-letter kind prefix ({@code I}dentity, {@code J}ob) and random base-58 text. */
+/**
+ * Opaque ids in Parcel's style: a one-letter kind prefix ({@code I}dentity, {@code J}ob, {@code D}ocument) and random
+ * base-58 text.
+ */
 public final class ResourceIds {
     private static final char[] ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz".toCharArray();
     private static final int RANDOM_LENGTH = 22; // about 129 bits: unguessable, so ids reveal nothing
@@ -17,6 +20,10 @@ public final class ResourceIds {
 
     public static String newJobId() {
         return newId('J');
+    }
+
+    public static String newDocumentId() {
+        return newId('D');
     }
 
     private static String newId(char kind) {

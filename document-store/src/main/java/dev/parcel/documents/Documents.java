@@ -1,0 +1,187 @@
+package dev.parcel.documents;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.parcel.documents.persistence.DocumentEntity;
+import dev.parcel.documents.persistence.KnownIdentities;
+import dev.parcel.documents.storage.BlobStore;
+import dev.parcel.events.ResourceIds;
+import dev.parcel.web.ApiProblem;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.core.buffer.Buffer;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Uploading, describing and downloading documents. Blob I/O blocks, so it runs on worker threads; the database
+ * work stays on the request's Vert.x context, which Hibernate Reactive requires.
+ */
+@ApplicationScoped
+public class Documents {
+    private static final int CHUNK_BYTES = 64 * 1024;
+    private static final TypeReference<List<String>> TAGS = new TypeReference<>() {
+    };
+
+    private final BlobStore blobs;
+    private final KnownIdentities identities;
+    private final ObjectMapper json;
+    private final Vertx vertx;
+
+    Documents(BlobStore blobs, KnownIdentities identities, ObjectMapper json, Vertx vertx) {
+        this.blobs = blobs;
+        this.identities = identities;
+        this.json = json;
+        this.vertx = vertx;
+    }
+
+    public record Details(String title, List<String> tags) {
+    }
+
+    /** What an uploader may say about a document: who owns it, and its title and tags. */
+    public record UploadMetadata(String owner, Details details) {
+    }
+
+    public record Document(String id, Instant createdAt, String creator, String owner, long size, Details details,
+            String originatingJob) {
+    }
+
+    /**
+     * Stores the bytes, then the metadata. A failure after the blob was written removes it again, so a failed
+     * upload leaves neither a document nor an orphan blob.
+     */
+    public Uni<Document> upload(String creator, UploadMetadata metadata, Path data) {
+        String owner = metadata.owner() == null ? creator : metadata.owner();
+        var row = new DocumentEntity();
+        row.id = ResourceIds.newDocumentId();
+        row.creator = creator;
+        row.owner = owner;
+        row.title = metadata.details() == null ? null : metadata.details().title();
+        row.tags = write(metadata.details() == null || metadata.details().tags() == null
+                ? List.of() : metadata.details().tags());
+        row.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        Uni<Boolean> ownerExists = owner.equals(creator) ? Uni.createFrom().item(true) : identities.exists(owner);
+        return ownerExists
+                .invoke(exists -> {
+                    if (!exists) {
+                        throw ApiProblem.invalid("metadata.owner: no identity " + owner);
+                    }
+                })
+                .chain(() -> blocking(() -> {
+                    try (InputStream in = Files.newInputStream(data)) {
+                        return blobs.write(row.id, in);
+                    }
+                }))
+                .chain(size -> {
+                    row.size = size;
+                    return Panache.withTransaction(row::persist)
+                            .onFailure().call(() -> blocking(() -> {
+                                blobs.delete(row.id);
+                                return null;
+                            }));
+                })
+                .map(ignored -> toDocument(row));
+    }
+
+    /** The document, when {@code reader} may read it; otherwise the same 404 as for one that does not exist. */
+    public Uni<Document> find(String reader, String documentId) {
+        return Panache.withSession(() -> DocumentEntity.<DocumentEntity>findById(documentId))
+                .map(row -> {
+                    if (row == null || !row.owner.equals(reader)) {
+                        throw ApiProblem.notFound("no document " + documentId);
+                    }
+                    return toDocument(row);
+                });
+    }
+
+    /** The document's bytes, decrypted as they are read, in chunks, on a worker thread. */
+    public Multi<Buffer> download(String reader, String documentId) {
+        return find(reader, documentId).onItem().transformToMulti(document -> Multi.createFrom()
+                .resource(() -> open(document.id()), in -> Multi.createBy().repeating()
+                        .supplier(() -> readChunk(in)).until(chunk -> chunk.length() == 0))
+                .withFinalizer(Documents::close)
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()));
+    }
+
+    private InputStream open(String blobId) {
+        try {
+            return blobs.read(blobId);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Buffer readChunk(InputStream in) {
+        try {
+            byte[] chunk = in.readNBytes(CHUNK_BYTES);
+            return Buffer.buffer(chunk);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void close(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException ignored) {
+            // the stream is done with either way
+        }
+    }
+
+    /** Parses the upload's metadata part: JSON, or empty for none. */
+    public UploadMetadata readMetadata(String text) {
+        if (text == null || text.isBlank()) {
+            return new UploadMetadata(null, null);
+        }
+        try {
+            return json.readValue(text, UploadMetadata.class);
+        } catch (JsonProcessingException e) {
+            throw ApiProblem.invalid("metadata: must be JSON such as {\"owner\": ..., \"details\": {\"title\": ...,"
+                    + " \"tags\": [...]}}");
+        }
+    }
+
+    private <T> Uni<T> blocking(BlockingWork<T> work) {
+        return vertx.executeBlocking(Uni.createFrom().item(() -> {
+            try {
+                return work.run();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }));
+    }
+
+    @FunctionalInterface
+    private interface BlockingWork<T> {
+        T run() throws IOException;
+    }
+
+    private Document toDocument(DocumentEntity row) {
+        try {
+            return new Document(row.id, row.createdAt, row.creator, row.owner, row.size,
+                    new Details(row.title, json.readValue(row.tags, TAGS)), row.originatingJob);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored tags are not JSON", e);
+        }
+    }
+
+    private String write(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
