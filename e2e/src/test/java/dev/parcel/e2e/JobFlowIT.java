@@ -9,41 +9,24 @@ import static org.hamcrest.Matchers.startsWith;
 
 import dev.parcel.testkit.SelfIssuedIdentity;
 import dev.parcel.testkit.TestImages;
-import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
-/** One user's flow through the public REST API of a platform started by {@code bin/parcel up}. */
+/** One user's jobs through the public REST API of a platform started by {@code bin/parcel up}. */
+@ExtendWith(LocalPlatform.class)
 class JobFlowIT {
     private static SelfIssuedIdentity alice;
 
     @BeforeAll
-    static void startPlatform() {
+    static void registerAlice() {
         TestImages.busybox();
-        LocalPlatform.up();
-        RestAssured.baseURI = LocalPlatform.apiUrl();
-        RestAssured.port = LocalPlatform.API_PORT;
-        alice = register();
-    }
-
-    @AfterAll
-    static void stopPlatform() {
-        LocalPlatform.down();
-    }
-
-    private static SelfIssuedIdentity register() {
-        var identity = new SelfIssuedIdentity();
-        String id = given().contentType(ContentType.JSON)
-                .body(Map.of("tokenVerifiers", List.of(Map.of("publicKey", identity.publicJwk()))))
-                .post("/identities")
-                .then().statusCode(201).extract().path("id");
-        return identity.as(id);
+        alice = PublicApi.register();
     }
 
     private static String submit(String name, String script) {
@@ -95,7 +78,7 @@ class JobFlowIT {
     @Test
     void anotherIdentityCannotSeeTheJob() {
         String id = submit("mine", "true");
-        var bob = register();
+        var bob = PublicApi.register();
 
         given().auth().oauth2(bob.token()).get("/compute/jobs/" + id)
                 .then().statusCode(404).contentType(ContentType.JSON).body("error", notNullValue());

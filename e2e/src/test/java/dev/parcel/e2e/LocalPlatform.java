@@ -1,45 +1,66 @@
 package dev.parcel.e2e;
 
+import io.restassured.RestAssured;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The platform as a user starts it: {@code bin/parcel up --detach}, on ports and a state directory of its own so
- * it can run beside a developer's platform and the suite's shared broker.
+ * it can run beside a developer's platform and the suite's shared broker. As a JUnit extension it starts once for
+ * the whole run and is stopped with {@code bin/parcel down} when the run ends.
  */
-final class LocalPlatform {
-    static final int API_PORT = 38080;
+final class LocalPlatform implements BeforeAllCallback {
+    /** All below 32768: ports in the kernel's ephemeral range can be taken by any outgoing connection. */
+    static final int API_PORT = 28080;
     private static final Path ROOT = Path.of(System.getProperty("parcel.root", "..")).toAbsolutePath().normalize();
     private static final Path STATE = ROOT.resolve("e2e/target/parcel");
     private static final Map<String, String> ENVIRONMENT = Map.of(
             "PARCEL_STATE_DIR", STATE.toString(),
-            "PARCEL_KAFKA_PORT", "39092",
-            "PARCEL_PG_PORT", "35432",
+            "PARCEL_KAFKA_PORT", "27092",
+            "PARCEL_PG_PORT", "26432",
             "PARCEL_API_PORT", Integer.toString(API_PORT),
-            "PARCEL_DOCUMENT_STORE_PORT", "38081",
-            "PARCEL_SCHEDULER_PORT", "38082",
-            "PARCEL_EXECUTOR_PORT", "38083",
+            "PARCEL_DOCUMENT_STORE_PORT", "28081",
+            "PARCEL_SCHEDULER_PORT", "28082",
+            "PARCEL_EXECUTOR_PORT", "28083",
             "PARCEL_EXECUTOR_WORKER_ID", "e2e-worker");
 
-    private LocalPlatform() {
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL).getOrComputeIfAbsent(LocalPlatform.class,
+                key -> {
+                    up();
+                    return (ExtensionContext.Store.CloseableResource) LocalPlatform::down;
+                });
+        RestAssured.baseURI = apiUrl();
+        RestAssured.port = API_PORT;
     }
 
     static String apiUrl() {
         return "http://127.0.0.1:" + API_PORT + "/v1";
     }
 
-    /** Runs {@code bin/parcel up --detach}; returns once every service is ready, or fails with its output. */
-    static void up() {
-        String output = parcel("up", "--detach");
-        if (!output.contains("PARCEL_API_URL=" + apiUrl())) {
-            throw new AssertionError("bin/parcel up did not print the API URL:\n" + output);
+    /**
+     * Runs {@code bin/parcel up --detach}; returns once every service is ready, or stops whatever did start and
+     * fails with the output.
+     */
+    private static void up() {
+        try {
+            String output = parcel("up", "--detach");
+            if (!output.contains("PARCEL_API_URL=" + apiUrl())) {
+                throw new AssertionError("bin/parcel up did not print the API URL:\n" + output);
+            }
+        } catch (AssertionError | RuntimeException e) {
+            down();
+            throw e;
         }
     }
 
-    static void down() {
+    private static void down() {
         parcel("down");
     }
 
