@@ -3,8 +3,8 @@ package dev.parcel.events;
 import java.security.SecureRandom;
 
 /**
- * Opaque ids in Parcel's style: a one-letter kind prefix ({@code I}dentity, {@code J}ob, {@code D}ocument) and random
- * base-58 text.
+ * Opaque ids in Parcel's style: a one-letter kind prefix ({@code I}dentity, {@code J}ob, {@code D}ocument,
+ * {@code G}rant) and random base-58 text.
  */
 public final class ResourceIds {
     private static final char[] ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz".toCharArray();
@@ -24,6 +24,10 @@ public final class ResourceIds {
 
     public static String newDocumentId() {
         return newId('D');
+    }
+
+    public static String newGrantId() {
+        return newId('G');
     }
 
     private static String newId(char kind) {
