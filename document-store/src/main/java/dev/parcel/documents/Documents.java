@@ -41,13 +41,16 @@ public class Documents {
     private final BlobStore blobs;
     private final KnownIdentities identities;
     private final Grants grants;
+    private final AccessLog accessLog;
     private final ObjectMapper json;
     private final Vertx vertx;
 
-    Documents(BlobStore blobs, KnownIdentities identities, Grants grants, ObjectMapper json, Vertx vertx) {
+    Documents(BlobStore blobs, KnownIdentities identities, Grants grants, AccessLog accessLog, ObjectMapper json,
+            Vertx vertx) {
         this.blobs = blobs;
         this.identities = identities;
         this.grants = grants;
+        this.accessLog = accessLog;
         this.json = json;
         this.vertx = vertx;
     }
@@ -117,6 +120,17 @@ public class Documents {
                 });
     }
 
+    /** Who read the document and when; its owner's to see, and nobody else's (404). */
+    public Uni<AccessLog.HistoryPage> history(String caller, String documentId, String accessor, Instant after,
+            Instant before, Integer pageSize, String pageToken) {
+        return Panache.withSession(() -> DocumentEntity.<DocumentEntity>findById(documentId)).chain(row -> {
+            if (row == null || !row.owner.equals(caller)) {
+                return Uni.createFrom().failure(ApiProblem.notFound("no document " + documentId));
+            }
+            return accessLog.history(documentId, accessor, after, before, pageSize, pageToken);
+        });
+    }
+
     private Uni<Boolean> mayRead(String reader, Document document) {
         var context = AccessContext.directRead(new AccessContext.DocumentFacts(document.id(), document.creator(),
                 document.owner(), document.details().title(), Set.copyOf(document.details().tags()),
@@ -128,9 +142,13 @@ public class Documents {
         return candidates.map(found -> AccessDecision.mayRead(context, found));
     }
 
-    /** The document's bytes, decrypted as they are read, in chunks, on a worker thread. */
+    /**
+     * The document's bytes, decrypted as they are read, in chunks, on a worker thread. The read is in the access
+     * log (and announced) before the first byte leaves; a refused read leaves no trace there.
+     */
     public Multi<Buffer> download(String reader, String documentId) {
-        return find(reader, documentId).onItem().transformToMulti(document -> Multi.createFrom()
+        return find(reader, documentId).call(document -> accessLog.record(document, reader, null))
+                .onItem().transformToMulti(document -> Multi.createFrom()
                 .resource(() -> open(document.id()), in -> Multi.createBy().repeating()
                         .supplier(() -> readChunk(in)).until(chunk -> chunk.length() == 0))
                 .withFinalizer(Documents::close)

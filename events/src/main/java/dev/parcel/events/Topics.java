@@ -8,6 +8,7 @@ public final class Topics {
     public static final String JOB_STATUS_REPORTED = "parcel.jobs.status-reported";
     public static final String JOB_COMPLETED = "parcel.jobs.completed";
     public static final String WORKER_HEARTBEAT = "parcel.workers.heartbeat";
+    public static final String DOCUMENT_ACCESSED = "parcel.documents.accessed";
 
     private Topics() {
     }

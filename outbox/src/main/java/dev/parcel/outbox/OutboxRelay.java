@@ -1,4 +1,4 @@
-package dev.parcel.jobapi.messaging;
+package dev.parcel.outbox;
 
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;

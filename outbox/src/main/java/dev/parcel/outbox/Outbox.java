@@ -1,4 +1,4 @@
-package dev.parcel.jobapi.persistence;
+package dev.parcel.outbox;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package dev.parcel.jobapi.persistence;
+package dev.parcel.outbox;
 
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
@@ -8,7 +8,11 @@ import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
-/** An event waiting to be published; see {@code messaging.OutboxRelay}. */
+/**
+ * An event waiting to be published; see {@link OutboxRelay}. Each service using the outbox creates this table in
+ * its own database: {@code outbox (id bigserial primary key, topic text, event_key text, event_type text,
+ * payload text, created_at timestamptz default now())}, all but created_at not null.
+ */
 @Entity
 @Table(name = "outbox")
 public class OutboxEntry extends PanacheEntityBase {
