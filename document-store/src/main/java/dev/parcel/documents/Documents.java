@@ -10,6 +10,7 @@ import dev.parcel.documents.persistence.DocumentEntity;
 import dev.parcel.documents.persistence.KnownIdentities;
 import dev.parcel.documents.storage.BlobStore;
 import dev.parcel.events.ResourceIds;
+import dev.parcel.tokens.JobTokens;
 import dev.parcel.web.ApiProblem;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Multi;
@@ -26,6 +27,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -68,9 +70,10 @@ public class Documents {
 
     /**
      * Stores the bytes, then the metadata. A failure after the blob was written removes it again, so a failed
-     * upload leaves neither a document nor an orphan blob.
+     * upload leaves neither a document nor an orphan blob. An upload made for a job records it as the origin.
      */
-    public Uni<Document> upload(String creator, UploadMetadata metadata, Path data) {
+    public Uni<Document> upload(String creator, Optional<JobTokens.JobClaims> job, UploadMetadata metadata,
+            Path data) {
         String owner = metadata.owner() == null ? creator : metadata.owner();
         var row = new DocumentEntity();
         row.id = ResourceIds.newDocumentId();
@@ -79,6 +82,7 @@ public class Documents {
         row.title = metadata.details() == null ? null : metadata.details().title();
         row.tags = write(metadata.details() == null || metadata.details().tags() == null
                 ? List.of() : metadata.details().tags());
+        row.originatingJob = job.map(JobTokens.JobClaims::jobId).orElse(null);
         row.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
         Uni<Boolean> ownerExists = owner.equals(creator) ? Uni.createFrom().item(true) : identities.exists(owner);
         return ownerExists
@@ -104,14 +108,14 @@ public class Documents {
     }
 
     /**
-     * The document, when {@code reader} may read it directly (as owner, or by a grant whose condition holds for a
-     * direct read); otherwise the same 404 as for a document that does not exist.
+     * The document, when {@code reader} may read it (as owner, or by a grant whose condition holds for this read:
+     * a direct one, or one made for {@code job}); otherwise the same 404 as for a document that does not exist.
      */
-    public Uni<Document> find(String reader, String documentId) {
+    public Uni<Document> find(String reader, Optional<JobTokens.JobClaims> job, String documentId) {
         return Panache.withSession(() -> DocumentEntity.<DocumentEntity>findById(documentId))
                 .chain(row -> row == null
                         ? Uni.createFrom().<Document>nullItem()
-                        : mayRead(reader, toDocument(row)).map(allowed -> allowed ? toDocument(row) : null))
+                        : mayRead(reader, job, toDocument(row)).map(allowed -> allowed ? toDocument(row) : null))
                 .map(document -> {
                     if (document == null) {
                         throw ApiProblem.notFound("no document " + documentId);
@@ -131,10 +135,13 @@ public class Documents {
         });
     }
 
-    private Uni<Boolean> mayRead(String reader, Document document) {
-        var context = AccessContext.directRead(new AccessContext.DocumentFacts(document.id(), document.creator(),
-                document.owner(), document.details().title(), Set.copyOf(document.details().tags()),
-                document.originatingJob()), reader, Instant.now());
+    private Uni<Boolean> mayRead(String reader, Optional<JobTokens.JobClaims> job, Document document) {
+        var facts = new AccessContext.DocumentFacts(document.id(), document.creator(), document.owner(),
+                document.details().title(), Set.copyOf(document.details().tags()), document.originatingJob());
+        var context = job.map(claims -> AccessContext.jobRead(facts, reader, new AccessContext.JobFacts(
+                        claims.jobId(), claims.image(), claims.inputs(), claims.outputs(), claims.workerId()),
+                        Instant.now()))
+                .orElseGet(() -> AccessContext.directRead(facts, reader, Instant.now()));
         // The owner needs no grant; skip the query, AccessDecision still makes the call.
         Uni<List<Grant>> candidates = document.owner().equals(reader)
                 ? Uni.createFrom().item(List.of())
@@ -146,8 +153,9 @@ public class Documents {
      * The document's bytes, decrypted as they are read, in chunks, on a worker thread. The read is in the access
      * log (and announced) before the first byte leaves; a refused read leaves no trace there.
      */
-    public Multi<Buffer> download(String reader, String documentId) {
-        return find(reader, documentId).call(document -> accessLog.record(document, reader, null))
+    public Multi<Buffer> download(String reader, Optional<JobTokens.JobClaims> job, String documentId) {
+        return find(reader, job, documentId)
+                .call(document -> accessLog.record(document, reader, job.map(JobTokens.JobClaims::jobId).orElse(null)))
                 .onItem().transformToMulti(document -> Multi.createFrom()
                 .resource(() -> open(document.id()), in -> Multi.createBy().repeating()
                         .supplier(() -> readChunk(in)).until(chunk -> chunk.length() == 0))

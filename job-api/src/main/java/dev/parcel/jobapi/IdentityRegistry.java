@@ -14,6 +14,7 @@ import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import dev.parcel.outbox.OutboxRelay;
 import dev.parcel.tokens.InvalidPublicKey;
+import dev.parcel.tokens.JobTokens;
 import dev.parcel.tokens.PublicKeys;
 import dev.parcel.web.ApiProblem;
 import dev.parcel.web.TokenVerifiers;
@@ -76,6 +77,10 @@ public class IdentityRegistry implements TokenVerifiers {
             }
             var verifier = new Verifier(id, orDefault(request.issuer(), id), orDefault(request.subject(), id),
                     request.publicKey());
+            if (JobTokens.ISSUER.equals(verifier.issuer())) {
+                throw ApiProblem.invalid("tokenVerifiers[].iss: \"" + JobTokens.ISSUER + "\" is reserved for the"
+                        + " platform's job tokens");
+            }
             if (!pairs.add(verifier.issuer() + "\n" + verifier.subject())) {
                 throw ApiProblem.invalid("tokenVerifiers lists the same (iss, sub) pair twice");
             }

@@ -1,5 +1,6 @@
 package dev.parcel.web;
 
+import dev.parcel.tokens.JobTokens;
 import dev.parcel.tokens.PublicKeys;
 import dev.parcel.tokens.SelfIssuedTokens;
 import dev.parcel.tokens.TokenRejected;
@@ -44,6 +45,9 @@ public class BearerTokenFilter {
         } catch (TokenRejected rejected) {
             return refuse(ApiProblem.unauthenticated(rejected.getMessage()));
         }
+        if (JobTokens.ISSUER.equals(claimant.issuer())) {
+            return Uni.createFrom().item(authenticateJob(token));
+        }
         return identities.verifierFor(claimant.issuer(), claimant.subject())
                 .map(verifier -> {
                     if (verifier == null) {
@@ -61,6 +65,21 @@ public class BearerTokenFilter {
                 .onFailure(ApiProblem.class).recoverWithItem(failure -> ErrorMapper.toResponse((ApiProblem) failure));
     }
 
+
+    /** Job tokens never consult registered verifiers: only the platform's key can vouch for a job. */
+    private Response authenticateJob(String token) {
+        var key = identities.platformJobKey();
+        if (key.isEmpty()) {
+            return ErrorMapper.toResponse(ApiProblem.unauthenticated("job tokens are not accepted here"));
+        }
+        try {
+            caller.authenticatedAs(JobTokens.verify(token, key.get(), config.audiences(), config.clockSkew(),
+                    Instant.now()));
+            return null;
+        } catch (TokenRejected rejected) {
+            return ErrorMapper.toResponse(ApiProblem.unauthenticated(rejected.getMessage()));
+        }
+    }
 
     private static Uni<Response> refuse(ApiProblem problem) {
         return Uni.createFrom().item(ErrorMapper.toResponse(problem));

@@ -29,7 +29,7 @@ public class DocumentResource {
     @GET
     @Path("/{id}")
     public Uni<DocumentView> get(@PathParam("id") String id) {
-        return documents.find(caller.identityId(), id).map(DocumentView::of);
+        return documents.find(caller.identityId(), caller.job(), id).map(DocumentView::of);
     }
 
     @GET

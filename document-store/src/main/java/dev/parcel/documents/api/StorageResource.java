@@ -37,7 +37,8 @@ public class StorageResource {
         if (data == null) {
             throw ApiProblem.invalid("data: the multipart body needs a part named data with the document's bytes");
         }
-        return documents.upload(caller.identityId(), documents.readMetadata(metadata), data.uploadedFile())
+        return documents.upload(caller.identityId(), caller.job(), documents.readMetadata(metadata),
+                data.uploadedFile())
                 .map(DocumentView::of);
     }
 
@@ -45,6 +46,6 @@ public class StorageResource {
     @Path("/{id}/download")
     @Produces(MediaType.APPLICATION_OCTET_STREAM)
     public Multi<Buffer> download(@PathParam("id") String id) {
-        return documents.download(caller.identityId(), id);
+        return documents.download(caller.identityId(), caller.job(), id);
     }
 }

@@ -65,6 +65,19 @@ class IdentityResourceTest {
     }
 
     @Test
+    void thePlatformsJobTokenIssuerCannotBeClaimed() {
+        var identity = new SelfIssuedIdentity();
+        given().contentType(ContentType.JSON)
+                .body(Map.of("tokenVerifiers", List.of(Map.of("publicKey", identity.publicJwk(),
+                        "iss", "parcel-platform", "sub", "Ivictim"))))
+                .post("/v1/identities")
+                .then().statusCode(400).body("error", containsString("reserved"));
+        // Nor does a token that claims it reach the registered verifiers: job tokens are not accepted here.
+        given().auth().oauth2(identity.as("parcel-platform").token()).get("/v1/identities/me")
+                .then().statusCode(401).body("error", equalTo("job tokens are not accepted here"));
+    }
+
+    @Test
     void privateKeyMaterialIsRefused() {
         given().contentType(ContentType.JSON)
                 .body(Map.of("tokenVerifiers", List.of(Map.of("publicKey", new SelfIssuedIdentity().privateJwk()))))
