@@ -1,11 +1,13 @@
 package dev.parcel.events;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 /**
  * One attempt of a job ended, {@code Succeeded} or {@code Failed}; {@code exitCode} is null when the container never
- * ran (an image that could not be had, say). Frees the worker's capacity in the scheduler.
+ * ran (an image that could not be had, say). {@code outputDocuments} lists the documents uploaded from the job's
+ * outputs (empty, or null from producers that predate the field). Frees the worker's capacity in the scheduler.
  */
 public record JobCompleted(
         UUID eventId,
@@ -16,18 +18,23 @@ public record JobCompleted(
         String workerId,
         JobPhase phase,
         Integer exitCode,
-        String message)
+        String message,
+        List<OutputDocument> outputDocuments)
         implements ParcelEvent {
 
     public static final int VERSION = 1;
 
+    /** A document made from the output file at {@code mountPath} (relative to /parcel/data/out). */
+    public record OutputDocument(String id, String mountPath) {
+    }
+
     public static JobCompleted of(String jobId, int attempt, String workerId, JobPhase phase, Integer exitCode,
-            String message) {
+            String message, List<OutputDocument> outputDocuments) {
         if (!phase.isTerminal()) {
             throw new IllegalArgumentException("a completed job ends Succeeded or Failed, not " + phase);
         }
         return new JobCompleted(UUID.randomUUID(), Instant.now(), VERSION, jobId, attempt, workerId, phase, exitCode,
-                message);
+                message, List.copyOf(outputDocuments));
     }
 
     @Override

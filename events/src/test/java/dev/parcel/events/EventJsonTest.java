@@ -37,6 +37,7 @@ class EventJsonTest {
 
     @Test
     void aCompletedJobHasATerminalPhase() {
-        assertThrows(IllegalArgumentException.class, () -> JobCompleted.of("J1", 1, "w", JobPhase.Running, 0, ""));
+        assertThrows(IllegalArgumentException.class, () -> JobCompleted.of("J1", 1, "w", JobPhase.Running, 0, "",
+                List.of()));
     }
 }

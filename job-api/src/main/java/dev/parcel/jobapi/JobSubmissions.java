@@ -1,7 +1,9 @@
 package dev.parcel.jobapi;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.parcel.events.JobCompleted;
 import dev.parcel.events.JobPhase;
 import dev.parcel.events.JobSpec;
 import dev.parcel.events.JobSubmitted;
@@ -9,6 +11,7 @@ import dev.parcel.events.Topics;
 import dev.parcel.web.ApiProblem;
 import dev.parcel.events.ResourceIds;
 import dev.parcel.outbox.OutboxRelay;
+import dev.parcel.jobapi.persistence.AccessedDocuments;
 import dev.parcel.jobapi.persistence.JobEntity;
 import dev.parcel.outbox.Outbox;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -17,22 +20,28 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 
 /** Accepting jobs and reading them back, for their submitter only. */
 @ApplicationScoped
 public class JobSubmissions {
+    private static final TypeReference<List<JobCompleted.OutputDocument>> OUTPUTS = new TypeReference<>() {
+    };
+
     private final Outbox outbox;
     private final OutboxRelay relay;
+    private final AccessedDocuments accessed;
     private final ObjectMapper json;
 
-    JobSubmissions(Outbox outbox, OutboxRelay relay, ObjectMapper json) {
+    JobSubmissions(Outbox outbox, OutboxRelay relay, AccessedDocuments accessed, ObjectMapper json) {
         this.outbox = outbox;
         this.relay = relay;
+        this.accessed = accessed;
         this.json = json;
     }
 
     public record Job(String id, String submitter, Instant createdAt, JobSpec spec, JobPhase phase, String message,
-            String host) {
+            String host, List<String> accessedDocuments, List<JobCompleted.OutputDocument> outputDocuments) {
     }
 
     /** Stores the job as Pending with its JobSubmitted in one transaction; returns once both are durable. */
@@ -50,26 +59,28 @@ public class JobSubmissions {
         job.phase = JobPhase.Pending;
         return job.persist()
                 .chain(() -> outbox.append(Topics.JOB_SUBMITTED, JobSubmitted.of(job.id, submitter, spec)))
-                .map(ignored -> toJob(job));
+                .map(ignored -> toJob(job, List.of()));
     }
 
     /** The job, when {@code caller} may see it; otherwise the same 404 as for a job that does not exist. */
     @WithSession
     public Uni<Job> find(String caller, String jobId) {
-        return JobEntity.<JobEntity>findById(jobId).map(job -> {
+        return JobEntity.<JobEntity>findById(jobId).chain(job -> {
             if (job == null || !job.submitter.equals(caller)) {
-                throw ApiProblem.notFound("no job " + jobId);
+                return Uni.createFrom().failure(ApiProblem.notFound("no job " + jobId));
             }
-            return toJob(job);
+            return accessed.of(jobId).map(documents -> toJob(job, documents));
         });
     }
 
-    private Job toJob(JobEntity row) {
+    private Job toJob(JobEntity row, List<String> accessedDocuments) {
         try {
+            List<JobCompleted.OutputDocument> outputs = row.outputDocuments == null ? List.of()
+                    : json.readValue(row.outputDocuments, OUTPUTS);
             return new Job(row.id, row.submitter, row.createdAt, json.readValue(row.spec, JobSpec.class), row.phase,
-                    row.message, row.host);
+                    row.message, row.host, accessedDocuments, outputs);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("stored job spec is not JSON", e);
+            throw new IllegalStateException("stored job is not JSON", e);
         }
     }
 

@@ -1,9 +1,15 @@
 package dev.parcel.executor.domain;
 
+import dev.parcel.events.JobCompleted;
 import dev.parcel.events.JobPhase;
+import java.util.List;
 
-/** How a job ended, in the words its submitter reads in {@code status.message}. */
-public record JobOutcome(JobPhase phase, Integer exitCode, String message) {
+/**
+ * How a job ended, in the words its submitter reads in {@code status.message}, and the documents made from its
+ * outputs.
+ */
+public record JobOutcome(JobPhase phase, Integer exitCode, String message,
+        List<JobCompleted.OutputDocument> outputDocuments) {
 
     /**
      * The outcome of a container that ran. The OOM flag wins over the exit code: when the kernel kills a child
@@ -12,16 +18,16 @@ public record JobOutcome(JobPhase phase, Integer exitCode, String message) {
     public static JobOutcome ofExitedContainer(int exitCode, boolean oomKilled, long memoryLimitBytes) {
         if (oomKilled) {
             return new JobOutcome(JobPhase.Failed, exitCode,
-                    "killed: out of memory (limit " + (memoryLimitBytes >> 20) + " MiB)");
+                    "killed: out of memory (limit " + (memoryLimitBytes >> 20) + " MiB)", List.of());
         }
         if (exitCode == 0) {
-            return new JobOutcome(JobPhase.Succeeded, 0, "command exited with exit code 0");
+            return new JobOutcome(JobPhase.Succeeded, 0, "command exited with exit code 0", List.of());
         }
-        return new JobOutcome(JobPhase.Failed, exitCode, "command failed with exit code " + exitCode);
+        return new JobOutcome(JobPhase.Failed, exitCode, "command failed with exit code " + exitCode, List.of());
     }
 
     /** The job never got a container: its image could not be had, had no ENTRYPOINT, or similar. */
     public static JobOutcome notStarted(String reason) {
-        return new JobOutcome(JobPhase.Failed, null, reason);
+        return new JobOutcome(JobPhase.Failed, null, reason, List.of());
     }
 }

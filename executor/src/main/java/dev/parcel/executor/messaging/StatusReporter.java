@@ -34,7 +34,7 @@ public class StatusReporter {
 
     public void completed(JobScheduled job, String workerId, JobOutcome outcome) {
         var event = JobCompleted.of(job.jobId(), job.attempt(), workerId, outcome.phase(), outcome.exitCode(),
-                outcome.message());
+                outcome.message(), outcome.outputDocuments());
         completions.sendMessage(keyed(event)).await().atMost(ACK_TIMEOUT);
     }
 

@@ -65,7 +65,9 @@ public class JobResource {
     /** Parcel's PODJob. */
     public record JobView(String id, Instant createdAt, JobSpec spec, IoView io, StatusView status) {
         static JobView of(Job job) {
-            return new JobView(job.id(), job.createdAt(), job.spec(), new IoView(List.of(), List.of()),
+            return new JobView(job.id(), job.createdAt(), job.spec(), new IoView(job.accessedDocuments(),
+                    job.outputDocuments().stream()
+                            .map(output -> new OutputDocumentView(output.id(), output.mountPath())).toList()),
                     StatusView.of(job));
         }
     }

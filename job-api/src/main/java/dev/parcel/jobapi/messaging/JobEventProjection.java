@@ -1,16 +1,22 @@
 package dev.parcel.jobapi.messaging;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.parcel.events.DocumentAccessed;
 import dev.parcel.events.JobCompleted;
 import dev.parcel.events.JobPhase;
 import dev.parcel.events.JobStatusReported;
 import dev.parcel.jobapi.domain.JobLifecycle;
+import dev.parcel.jobapi.persistence.AccessedDocuments;
 import dev.parcel.jobapi.persistence.JobEntity;
 import dev.parcel.jobapi.persistence.ProcessedEvents;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
@@ -20,9 +26,13 @@ public class JobEventProjection {
     private static final Logger LOG = Logger.getLogger(JobEventProjection.class);
 
     private final ProcessedEvents processed;
+    private final AccessedDocuments accessed;
+    private final ObjectMapper json;
 
-    JobEventProjection(ProcessedEvents processed) {
+    JobEventProjection(ProcessedEvents processed, AccessedDocuments accessed, ObjectMapper json) {
         this.processed = processed;
+        this.accessed = accessed;
+        this.json = json;
     }
 
     @Incoming("job-status-reported")
@@ -35,12 +45,28 @@ public class JobEventProjection {
     @Incoming("job-completed")
     @WithTransaction
     public Uni<Void> onCompleted(JobCompleted event) {
+        String outputs = write(event.outputDocuments() == null ? List.of() : event.outputDocuments());
         return apply(event.eventId(), event.jobId(), event.attempt(), event.workerId(), event.phase(),
-                event.message());
+                event.message(), job -> job.outputDocuments = outputs);
+    }
+
+    /** Only reads made for a job concern the jobs read model; the record is idempotent by (job, document). */
+    @Incoming("document-accessed")
+    @WithTransaction
+    public Uni<Void> onDocumentAccessed(DocumentAccessed event) {
+        if (event.jobId() == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return accessed.record(event.jobId(), event.documentId(), event.owner(), event.occurredAt());
     }
 
     private Uni<Void> apply(UUID eventId, String jobId, int attempt, String workerId, JobPhase phase,
             String message) {
+        return apply(eventId, jobId, attempt, workerId, phase, message, job -> { });
+    }
+
+    private Uni<Void> apply(UUID eventId, String jobId, int attempt, String workerId, JobPhase phase,
+            String message, Consumer<JobEntity> alsoOnAccept) {
         return processed.firstTime(eventId).chain(first -> !first
                 ? Uni.createFrom().voidItem()
                 : JobEntity.<JobEntity>findById(jobId).invoke(job -> {
@@ -52,7 +78,16 @@ public class JobEventProjection {
                         job.attempt = attempt;
                         job.host = workerId;
                         job.updatedAt = Instant.now();
+                        alsoOnAccept.accept(job);
                     }
                 }).replaceWithVoid());
+    }
+
+    private String write(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -41,4 +41,8 @@ public class JobEntity extends PanacheEntityBase {
 
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
+
+    /** The documents made from its outputs, as JSON {@code [{id, mountPath}]}; null until it completes. */
+    @Column(name = "output_documents")
+    public String outputDocuments;
 }

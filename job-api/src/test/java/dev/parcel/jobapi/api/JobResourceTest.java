@@ -11,6 +11,7 @@ import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.parcel.events.DocumentAccessed;
 import dev.parcel.events.JobCompleted;
 import dev.parcel.events.JobPhase;
 import dev.parcel.events.JobStatusReported;
@@ -24,6 +25,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -93,13 +95,14 @@ class JobResourceTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> phaseOf(id).equals("Running"));
 
         EventBusProbe.publish(Topics.JOB_COMPLETED, id,
-                JobCompleted.of(id, 1, "worker-t", JobPhase.Succeeded, 0, "command exited with exit code 0"));
+                JobCompleted.of(id, 1, "worker-t", JobPhase.Succeeded, 0, "command exited with exit code 0",
+                        List.of()));
         await().atMost(Duration.ofSeconds(30)).until(() -> phaseOf(id).equals("Succeeded"));
 
         // A replay and a late failure must not move a finished job; a fresh marker event shows they were read.
         EventBusProbe.publish(Topics.JOB_STATUS_REPORTED, id, running);
         EventBusProbe.publish(Topics.JOB_COMPLETED, id,
-                JobCompleted.of(id, 1, "worker-t", JobPhase.Failed, 1, "late"));
+                JobCompleted.of(id, 1, "worker-t", JobPhase.Failed, 1, "late", List.of()));
         String marker = submit(alice, jobSpec("marker", "-c", "true"));
         EventBusProbe.publish(Topics.JOB_STATUS_REPORTED, marker,
                 JobStatusReported.of(marker, 1, "worker-t", JobPhase.Running, null));
@@ -110,6 +113,29 @@ class JobResourceTest {
                 .body("status.phase", equalTo("Succeeded"))
                 .body("status.message", equalTo("command exited with exit code 0"))
                 .body("status.host", equalTo("worker-t"));
+    }
+
+    @Test
+    void ioListsTheDocumentsTheJobReadAndTheOnesItsOutputsBecame() {
+        String id = submit(alice, jobSpec("io", "-c", "true"));
+        var firstRead = DocumentAccessed.of("Dinput1", "Iowner", alice.principal(), id);
+        EventBusProbe.publish(Topics.DOCUMENT_ACCESSED, "Dinput1", firstRead);
+        EventBusProbe.publish(Topics.DOCUMENT_ACCESSED, "Dinput1", firstRead);
+        EventBusProbe.publish(Topics.DOCUMENT_ACCESSED, "Dinput2",
+                DocumentAccessed.of("Dinput2", "Iowner", alice.principal(), id));
+        EventBusProbe.publish(Topics.DOCUMENT_ACCESSED, "Dother",
+                DocumentAccessed.of("Dother", "Iowner", alice.principal(), null));
+        EventBusProbe.publish(Topics.JOB_COMPLETED, id, JobCompleted.of(id, 1, "worker-t", JobPhase.Succeeded, 0,
+                "done", List.of(new JobCompleted.OutputDocument("Dresult", "result.csv"))));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> given().auth().oauth2(alice.token())
+                .get("/v1/compute/jobs/" + id).then().extract().jsonPath()
+                .getList("io.accessedDocuments").size() == 2 && phaseOf(id).equals("Succeeded"));
+        given().auth().oauth2(alice.token()).get("/v1/compute/jobs/" + id)
+                .then().statusCode(200)
+                .body("io.accessedDocuments", equalTo(List.of("Dinput1", "Dinput2")))
+                .body("io.outputDocuments[0].id", equalTo("Dresult"))
+                .body("io.outputDocuments[0].mountPath", equalTo("result.csv"));
     }
 
     @Test

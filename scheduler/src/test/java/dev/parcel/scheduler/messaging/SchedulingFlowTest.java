@@ -97,7 +97,7 @@ class SchedulingFlowTest {
                 Duration.ofSeconds(4));
 
         EventBusProbe.publish(Topics.JOB_COMPLETED, first.jobId(),
-                JobCompleted.of(first.jobId(), 1, worker, JobPhase.Succeeded, 0, "done"));
+                JobCompleted.of(first.jobId(), 1, worker, JobPhase.Succeeded, 0, "done", List.of()));
         assertEquals(worker, scheduled(second.jobId()).workerId());
     }
 
