@@ -29,6 +29,11 @@ public final class TestImages {
         return built(BUSYBOX, BUSYBOX_LAYERS + "ENTRYPOINT [\"/bin/sh\"]\n");
     }
 
+    /** The same image as {@link #busybox()} under another name: "a job of another image". */
+    public static String busyboxNamed(String tag) {
+        return built(tag, BUSYBOX_LAYERS + "ENTRYPOINT [\"/bin/sh\"]\n");
+    }
+
     /** The same files with no ENTRYPOINT, which Parcel refuses to run. */
     public static String busyboxWithoutEntrypoint() {
         return built(BUSYBOX_WITHOUT_ENTRYPOINT, BUSYBOX_LAYERS + "CMD [\"/bin/sh\"]\n");

@@ -2,7 +2,9 @@ package dev.parcel.executor.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.net.URI;
 import java.time.Duration;
+import java.util.Optional;
 
 /** This worker: who it is, what it offers to jobs, and which Docker engine runs them. */
 @ConfigMapping(prefix = "parcel.executor")
@@ -42,4 +44,15 @@ public interface ExecutorConfig {
     /** The most processes a job's container may run. */
     @WithDefault("256")
     long pidsLimit();
+
+    /** Where jobs' inputs are read and their outputs stored (the document-store, not the public edge). */
+    @WithDefault("http://127.0.0.1:8081")
+    URI documentStoreUrl();
+
+    /** The platform's private key for job tokens (an EC P-256 JWK, as JSON); without it, jobs with documents fail. */
+    Optional<String> jobTokenSigningKey();
+
+    /** The audience job tokens name; the document-store must accept it. */
+    @WithDefault("https://api.oasislabs.com/parcel")
+    String jobTokenAudience();
 }

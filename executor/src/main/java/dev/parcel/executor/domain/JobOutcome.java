@@ -26,7 +26,12 @@ public record JobOutcome(JobPhase phase, Integer exitCode, String message,
         return new JobOutcome(JobPhase.Failed, exitCode, "command failed with exit code " + exitCode, List.of());
     }
 
-    /** The job never got a container: its image could not be had, had no ENTRYPOINT, or similar. */
+    /** The same outcome, with the documents made from the job's outputs. */
+    public JobOutcome withOutputs(List<JobCompleted.OutputDocument> outputs) {
+        return new JobOutcome(phase, exitCode, message, List.copyOf(outputs));
+    }
+
+    /** The job never ran: its image could not be had, had no ENTRYPOINT, an input could not be read, or similar. */
     public static JobOutcome notStarted(String reason) {
         return new JobOutcome(JobPhase.Failed, null, reason, List.of());
     }

@@ -6,6 +6,7 @@ import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Mount;
 import dev.parcel.events.JobScheduled;
 import dev.parcel.executor.config.ExecutorConfig;
 import dev.parcel.executor.domain.JobOutcome;
@@ -41,7 +42,7 @@ public class JobContainers {
      * Prepares the container without starting it. Empty when this attempt already has a container (a replayed
      * JobScheduled); a {@link JobNotStartable} when the job cannot run at all.
      */
-    public Optional<String> create(JobScheduled job, String workerId) {
+    public Optional<String> create(JobScheduled job, String workerId, List<Mount> mounts) {
         InspectImageResponse image = localOrPulled(job.spec().image());
         String[] entrypoint = image.getConfig() == null ? null : image.getConfig().getEntrypoint();
         if (entrypoint == null || entrypoint.length == 0) {
@@ -55,7 +56,8 @@ public class JobContainers {
                 .withMemorySwap(job.memoryBytes())
                 .withPidsLimit(config.pidsLimit())
                 .withCapDrop(Capability.ALL)
-                .withSecurityOpts(List.of("no-new-privileges"));
+                .withSecurityOpts(List.of("no-new-privileges"))
+                .withMounts(mounts);
         try {
             String id = docker.createContainerCmd(job.spec().image())
                     .withName(containerName(job.jobId(), job.attempt()))
@@ -72,19 +74,15 @@ public class JobContainers {
         }
     }
 
-    /** Starts the container, waits for it to exit, and removes it whatever happened. */
-    public JobOutcome runToCompletion(String containerId, long memoryLimitBytes) {
-        try {
-            docker.startContainerCmd(containerId).exec();
-            int exitCode = docker.waitContainerCmd(containerId).start().awaitStatusCode();
-            var state = docker.inspectContainerCmd(containerId).exec().getState();
-            return JobOutcome.ofExitedContainer(exitCode, Boolean.TRUE.equals(state.getOOMKilled()), memoryLimitBytes);
-        } finally {
-            remove(containerId);
-        }
+    /** Starts the container and waits for it to exit; the container stays until {@link #remove}. */
+    public JobOutcome run(String containerId, long memoryLimitBytes) {
+        docker.startContainerCmd(containerId).exec();
+        int exitCode = docker.waitContainerCmd(containerId).start().awaitStatusCode();
+        var state = docker.inspectContainerCmd(containerId).exec().getState();
+        return JobOutcome.ofExitedContainer(exitCode, Boolean.TRUE.equals(state.getOOMKilled()), memoryLimitBytes);
     }
 
-    private void remove(String containerId) {
+    public void remove(String containerId) {
         try {
             docker.removeContainerCmd(containerId).withForce(true).withRemoveVolumes(true).exec();
         } catch (NotFoundException gone) {

@@ -1,0 +1,113 @@
+package dev.parcel.e2e;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.parcel.testkit.SelfIssuedIdentity;
+import dev.parcel.testkit.TestImages;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The data owner, not the job author, decides what a job may read: Alice grants Bob's jobs of one image access to
+ * her document; Bob himself, and his jobs of any other image, get nothing.
+ */
+@ExtendWith(LocalPlatform.class)
+class GovernedJobIT {
+    private static final String OTHER_IMAGE = "parcel-test/busybox-other:latest";
+    private static SelfIssuedIdentity alice;
+    private static SelfIssuedIdentity bob;
+    private static String input;
+
+    @BeforeAll
+    static void aliceSharesWithBobsBusyboxJobsOnly() {
+        TestImages.busybox();
+        TestImages.busyboxNamed(OTHER_IMAGE);
+        alice = PublicApi.knownToTheDocumentStore(PublicApi.register());
+        bob = PublicApi.knownToTheDocumentStore(PublicApi.register());
+        input = given().auth().oauth2(alice.token())
+                .multiPart("metadata", "metadata", "{\"details\": {\"title\": \"names\"}}"
+                        .getBytes(StandardCharsets.UTF_8), "application/json")
+                .multiPart("data", "data", "ada lovelace\n".getBytes(StandardCharsets.UTF_8),
+                        "application/octet-stream")
+                .post("/storage")
+                .then().statusCode(201).extract().path("id");
+        given().auth().oauth2(alice.token()).contentType(ContentType.JSON)
+                .body(Map.of("grantee", bob.principal(),
+                        "condition", Map.of("job.spec.image", Map.of("$eq", TestImages.BUSYBOX))))
+                .post("/grants")
+                .then().statusCode(201);
+    }
+
+    private static String submit(String image) {
+        return given().auth().oauth2(bob.token()).contentType(ContentType.JSON)
+                .body(Map.of("name", "shout", "image", image,
+                        "cmd", List.of("-c", "tr a-z A-Z < /parcel/data/in/names.txt > /parcel/data/out/result.txt"),
+                        "inputDocuments", List.of(Map.of("id", input, "mountPath", "names.txt")),
+                        "outputDocuments", List.of(Map.of("mountPath", "result.txt", "owner", alice.principal()),
+                                Map.of("mountPath", "never-written.txt"))))
+                .post("/compute/jobs")
+                .then().statusCode(201).extract().path("id");
+    }
+
+    private static JsonPath finished(String jobId) {
+        var job = new JsonPath[1];
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            job[0] = given().auth().oauth2(bob.token()).get("/compute/jobs/" + jobId)
+                    .then().statusCode(200).extract().jsonPath();
+            String phase = job[0].getString("status.phase");
+            return phase.equals("Succeeded") || phase.equals("Failed");
+        });
+        return job[0];
+    }
+
+    @Test
+    void grantedImageReadsTheInputAndItsOutputBelongsToTheOwner() {
+        given().auth().oauth2(bob.token()).get("/storage/" + input + "/download").then().statusCode(404);
+
+        var job = finished(submit(TestImages.BUSYBOX));
+
+        assertEquals("Succeeded", job.getString("status.phase"), job.getString("status.message"));
+        assertEquals(List.of(input), job.getList("io.accessedDocuments"));
+        assertEquals(List.of("result.txt"), job.getList("io.outputDocuments.mountPath"), "missing outputs skipped");
+        String output = job.getString("io.outputDocuments[0].id");
+
+        String result = given().auth().oauth2(alice.token()).get("/storage/" + output + "/download")
+                .then().statusCode(200).extract().asString();
+        assertEquals("ADA LOVELACE\n", result);
+        given().auth().oauth2(alice.token()).get("/documents/" + output)
+                .then().statusCode(200)
+                .body("owner", equalTo(alice.principal()))
+                .body("creator", equalTo(bob.principal()))
+                .body("originatingJob", equalTo(job.getString("id")));
+        given().auth().oauth2(bob.token()).get("/storage/" + output + "/download").then().statusCode(404);
+    }
+
+    @Test
+    void jobOfAnotherImageFailsWithoutStartingAndLeavesNoAccessBehind() {
+        int readsBefore = readsOfTheInput();
+
+        var job = finished(submit(OTHER_IMAGE));
+
+        assertEquals("Failed", job.getString("status.phase"));
+        assertTrue(job.getString("status.message").contains("is not available to this job"),
+                job.getString("status.message"));
+        assertEquals(List.of(), job.getList("io.accessedDocuments"));
+        assertEquals(readsBefore, readsOfTheInput(), "a refused read is not in the owner's history");
+    }
+
+    private static int readsOfTheInput() {
+        return given().auth().oauth2(alice.token()).get("/documents/" + input + "/history")
+                .then().statusCode(200).extract().jsonPath().getList("results").size();
+    }
+}

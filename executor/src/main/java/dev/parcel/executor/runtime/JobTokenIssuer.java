@@ -1,0 +1,52 @@
+package dev.parcel.executor.runtime;
+
+import dev.parcel.events.JobScheduled;
+import dev.parcel.executor.config.ExecutorConfig;
+import dev.parcel.tokens.JobTokens;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jose4j.jwk.EllipticCurveJsonWebKey;
+import org.jose4j.jwk.JsonWebKey;
+import org.jose4j.lang.JoseException;
+
+/** Mints the short-lived tokens with which a job's inputs are read and its outputs written. */
+@ApplicationScoped
+public class JobTokenIssuer {
+    /** Long enough for one staging or upload pass; a new token is minted for each. */
+    private static final Duration LIFETIME = Duration.ofMinutes(15);
+
+    private final Optional<EllipticCurveJsonWebKey> signingKey;
+    private final String audience;
+    private final String workerId;
+
+    JobTokenIssuer(ExecutorConfig config) throws JoseException {
+        this.signingKey = config.jobTokenSigningKey().isEmpty() ? Optional.empty()
+                : Optional.of((EllipticCurveJsonWebKey) JsonWebKey.Factory.newJwk(config.jobTokenSigningKey().get()));
+        this.audience = config.jobTokenAudience();
+        this.workerId = config.workerId();
+    }
+
+    /** A token for this attempt; empty when this worker has no signing key. */
+    public Optional<String> tokenFor(JobScheduled job) {
+        return signingKey.map(key -> JobTokens.mint(new JobTokens.JobClaims(job.jobId(), job.attempt(),
+                job.submitter(), job.spec().image(), inputs(job), outputs(job), workerId), key.getPrivateKey(),
+                key.getKeyId(), audience, LIFETIME, Instant.now()));
+    }
+
+    private static List<Map<String, Object>> inputs(JobScheduled job) {
+        return job.spec().inputDocuments() == null ? List.of() : job.spec().inputDocuments().stream()
+                .map(input -> Map.<String, Object>of("id", input.id(), "mountPath", input.mountPath())).toList();
+    }
+
+    private static List<Map<String, Object>> outputs(JobScheduled job) {
+        return job.spec().outputDocuments() == null ? List.of() : job.spec().outputDocuments().stream()
+                .map(output -> output.owner() == null
+                        ? Map.<String, Object>of("mountPath", output.mountPath())
+                        : Map.<String, Object>of("mountPath", output.mountPath(), "owner", output.owner()))
+                .toList();
+    }
+}

@@ -1,0 +1,171 @@
+package dev.parcel.executor.runtime;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Mount;
+import com.github.dockerjava.api.model.MountType;
+import dev.parcel.events.JobCompleted;
+import dev.parcel.events.JobScheduled;
+import dev.parcel.events.JobSpec;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.jboss.logging.Logger;
+
+/**
+ * A job's data directories: a volume per attempt for /parcel/data/in (read-only to the job) and one for
+ * /parcel/data/out (writable). They are filled and read through the Docker archive API, never through host paths,
+ * so this works the same when the executor itself runs in a container.
+ */
+@ApplicationScoped
+public class JobVolumes {
+    public static final String IN = "/parcel/data/in";
+    public static final String OUT = "/parcel/data/out";
+    private static final Logger LOG = Logger.getLogger(JobVolumes.class);
+
+    private final DockerClient docker;
+    private final DocumentStoreClient documents;
+
+    JobVolumes(DockerEngine engine, DocumentStoreClient documents) {
+        this.docker = engine.client();
+        this.documents = documents;
+    }
+
+    /** The mounts the job's container gets; Docker creates the named volumes with the container. */
+    public List<Mount> mountsFor(JobScheduled job) {
+        return List.of(
+                new Mount().withType(MountType.VOLUME).withSource(inVolume(job)).withTarget(IN).withReadOnly(true),
+                new Mount().withType(MountType.VOLUME).withSource(outVolume(job)).withTarget(OUT));
+    }
+
+    /**
+     * Downloads every input with the job's token and puts it at its mount path in the input volume. Docker will
+     * not copy into a read-only mount, so a stager container that is never started holds the volume writable.
+     */
+    public void stageInputs(JobScheduled job, String jobToken)
+            throws IOException, InterruptedException, DocumentStoreClient.NotReadable {
+        Path work = Files.createTempDirectory("parcel-stage-");
+        String stager = null;
+        try {
+            Path archive = work.resolve("inputs.tar");
+            try (OutputStream out = Files.newOutputStream(archive); var tar = new TarArchiveOutputStream(out)) {
+                tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+                tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+                for (JobSpec.InputDocument input : job.spec().inputDocuments()) {
+                    Path file = work.resolve("input");
+                    documents.download(input.id(), jobToken, file);
+                    var entry = new TarArchiveEntry(input.mountPath());
+                    entry.setSize(Files.size(file));
+                    entry.setMode(0100444);
+                    tar.putArchiveEntry(entry);
+                    Files.copy(file, tar);
+                    tar.closeArchiveEntry();
+                    Files.delete(file);
+                }
+            }
+            stager = docker.createContainerCmd(job.spec().image())
+                    .withName("parcel-stage-" + job.jobId() + "-" + job.attempt())
+                    .withHostConfig(HostConfig.newHostConfig().withNetworkMode("none").withMounts(List.of(
+                            new Mount().withType(MountType.VOLUME).withSource(inVolume(job)).withTarget("/stage"))))
+                    .exec().getId();
+            try (InputStream in = Files.newInputStream(archive)) {
+                docker.copyArchiveToContainerCmd(stager).withTarInputStream(in).withRemotePath("/stage").exec();
+            }
+        } finally {
+            if (stager != null) {
+                removeContainer(stager);
+            }
+            deleteRecursively(work);
+        }
+    }
+
+    /**
+     * Uploads every declared output the job left as a regular file, owned by the spec's owner or else the
+     * submitter. Missing outputs are skipped, and so is anything that is not a regular file (a link out, say).
+     */
+    public List<JobCompleted.OutputDocument> collectOutputs(JobScheduled job, String containerId, String jobToken)
+            throws IOException, InterruptedException {
+        var collected = new ArrayList<JobCompleted.OutputDocument>();
+        if (job.spec().outputDocuments() == null) {
+            return collected;
+        }
+        Path work = Files.createTempDirectory("parcel-outputs-");
+        try {
+            for (JobSpec.OutputDocument output : job.spec().outputDocuments()) {
+                Path file = work.resolve("output");
+                if (!copyOut(containerId, OUT + "/" + output.mountPath(), file)) {
+                    continue;
+                }
+                String owner = output.owner() == null ? job.submitter() : output.owner();
+                collected.add(new JobCompleted.OutputDocument(documents.upload(file, owner, jobToken),
+                        output.mountPath()));
+                Files.delete(file);
+            }
+        } finally {
+            deleteRecursively(work);
+        }
+        return collected;
+    }
+
+    /** Removes both volumes; called when the attempt ends, whatever way. */
+    public void remove(JobScheduled job) {
+        for (String volume : List.of(inVolume(job), outVolume(job))) {
+            try {
+                docker.removeVolumeCmd(volume).exec();
+            } catch (NotFoundException gone) {
+                // never created, or already removed
+            } catch (RuntimeException e) {
+                LOG.warnf("could not remove volume %s: %s", volume, e.getMessage());
+            }
+        }
+    }
+
+    private boolean copyOut(String containerId, String path, Path into) throws IOException {
+        try (InputStream archive = docker.copyArchiveFromContainerCmd(containerId, path).exec();
+                var tar = new TarArchiveInputStream(archive)) {
+            TarArchiveEntry entry = tar.getNextEntry();
+            if (entry == null || !entry.isFile()) {
+                return false;
+            }
+            Files.copy(tar, into);
+            return true;
+        } catch (NotFoundException missing) {
+            return false;
+        }
+    }
+
+    private void removeContainer(String containerId) {
+        try {
+            docker.removeContainerCmd(containerId).withForce(true).exec();
+        } catch (RuntimeException e) {
+            LOG.warnf("could not remove stager container %s: %s", containerId, e.getMessage());
+        }
+    }
+
+    static String inVolume(JobScheduled job) {
+        return "parcel-in-" + job.jobId() + "-" + job.attempt();
+    }
+
+    static String outVolume(JobScheduled job) {
+        return "parcel-out-" + job.jobId() + "-" + job.attempt();
+    }
+
+    private static void deleteRecursively(Path directory) throws IOException {
+        try (Stream<Path> paths = Files.walk(directory)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+}
