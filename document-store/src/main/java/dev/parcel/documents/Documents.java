@@ -124,6 +124,45 @@ public class Documents {
                 });
     }
 
+    /** Changes a document's details or owner; only its owner may, and the new owner must exist. */
+    public Uni<Document> update(String caller, String documentId, UploadMetadata changes) {
+        String newOwner = changes.owner();
+        Uni<Boolean> ownerExists = newOwner == null ? Uni.createFrom().item(true) : identities.exists(newOwner);
+        return ownerExists.invoke(exists -> {
+            if (!exists) {
+                throw ApiProblem.invalid("owner: no identity " + newOwner);
+            }
+        }).chain(() -> Panache.withTransaction(() -> ownedBy(caller, documentId).map(row -> {
+            if (newOwner != null) {
+                row.owner = newOwner;
+            }
+            if (changes.details() != null) {
+                row.title = changes.details().title();
+                row.tags = write(changes.details().tags() == null ? List.of() : changes.details().tags());
+            }
+            return toDocument(row);
+        })));
+    }
+
+    /** Deletes a document and its bytes; only its owner may. */
+    public Uni<Void> delete(String caller, String documentId) {
+        return Panache.withTransaction(() -> ownedBy(caller, documentId).call(row -> row.delete()))
+                .chain(row -> blocking(() -> {
+                    blobs.delete(row.id);
+                    return null;
+                }));
+    }
+
+    /** The row, when {@code caller} owns it; anyone else gets the same 404 as for a document that does not exist. */
+    private Uni<DocumentEntity> ownedBy(String caller, String documentId) {
+        return DocumentEntity.<DocumentEntity>findById(documentId).map(row -> {
+            if (row == null || !row.owner.equals(caller)) {
+                throw ApiProblem.notFound("no document " + documentId);
+            }
+            return row;
+        });
+    }
+
     /** Who read the document and when; its owner's to see, and nobody else's (404). */
     public Uni<AccessLog.HistoryPage> history(String caller, String documentId, String accessor, Instant after,
             Instant before, Integer pageSize, String pageToken) {
@@ -216,7 +255,7 @@ public class Documents {
         T run() throws IOException;
     }
 
-    private Document toDocument(DocumentEntity row) {
+    Document toDocument(DocumentEntity row) {
         try {
             return new Document(row.id, row.createdAt, row.creator, row.owner, row.size,
                     new Details(row.title, json.readValue(row.tags, TAGS)), row.originatingJob);

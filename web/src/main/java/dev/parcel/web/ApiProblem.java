@@ -6,7 +6,7 @@ package dev.parcel.web;
  */
 public final class ApiProblem extends RuntimeException {
     public enum Kind {
-        INVALID, UNAUTHENTICATED, NOT_FOUND, CONFLICT
+        INVALID, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT
     }
 
     private final Kind kind;
@@ -22,6 +22,10 @@ public final class ApiProblem extends RuntimeException {
 
     public static ApiProblem unauthenticated(String message) {
         return new ApiProblem(Kind.UNAUTHENTICATED, message);
+    }
+
+    public static ApiProblem forbidden(String message) {
+        return new ApiProblem(Kind.FORBIDDEN, message);
     }
 
     public static ApiProblem notFound(String message) {

@@ -23,6 +23,7 @@ public class ErrorMapper {
         Response.Status status = switch (problem.kind()) {
             case INVALID -> Response.Status.BAD_REQUEST;
             case UNAUTHENTICATED -> Response.Status.UNAUTHORIZED;
+            case FORBIDDEN -> Response.Status.FORBIDDEN;
             case NOT_FOUND -> Response.Status.NOT_FOUND;
             case CONFLICT -> Response.Status.CONFLICT;
         };

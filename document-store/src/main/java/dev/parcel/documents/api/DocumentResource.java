@@ -1,11 +1,16 @@
 package dev.parcel.documents.api;
 
 import dev.parcel.documents.AccessLog;
+import dev.parcel.documents.DocumentSearch;
 import dev.parcel.documents.Documents;
 import dev.parcel.web.ApiProblem;
 import dev.parcel.web.Caller;
 import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
@@ -14,15 +19,19 @@ import jakarta.ws.rs.core.MediaType;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.List;
+import org.jboss.resteasy.reactive.ResponseStatus;
 
 @Path("/v1/documents")
 @Produces(MediaType.APPLICATION_JSON)
 public class DocumentResource {
     private final Documents documents;
+    private final DocumentSearch documentSearch;
     private final Caller caller;
 
-    DocumentResource(Documents documents, Caller caller) {
+    DocumentResource(Documents documents, DocumentSearch documentSearch, Caller caller) {
         this.documents = documents;
+        this.documentSearch = documentSearch;
         this.caller = caller;
     }
 
@@ -30,6 +39,42 @@ public class DocumentResource {
     @Path("/{id}")
     public Uni<DocumentView> get(@PathParam("id") String id) {
         return documents.find(caller.identityId(), caller.job(), id).map(DocumentView::of);
+    }
+
+    @PUT
+    @Path("/{id}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<DocumentView> update(@PathParam("id") String id, Documents.UploadMetadata changes) {
+        if (changes == null) {
+            throw ApiProblem.invalid("body: required, such as {\"details\": {\"title\": ...}, \"owner\": ...}");
+        }
+        return documents.update(caller.identityId(), id, changes).map(DocumentView::of);
+    }
+
+    @DELETE
+    @Path("/{id}")
+    @ResponseStatus(204)
+    public Uni<Void> delete(@PathParam("id") String id) {
+        return documents.delete(caller.identityId(), id);
+    }
+
+    /** Parcel's search parameters; the page fields travel in the body, as the client sends them. */
+    public record SearchRequest(Object selectedByCondition, DocumentSearch.Context accessibleInContext,
+            Integer pageSize, String pageToken) {
+    }
+
+    public record DocumentPageView(List<DocumentView> results, String nextPageToken) {
+    }
+
+    @POST
+    @Path("/search")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<DocumentPageView> search(SearchRequest request) {
+        var search = request == null ? new SearchRequest(null, null, null, null) : request;
+        return documentSearch.search(caller.identityId(), search.selectedByCondition(), search.accessibleInContext(),
+                search.pageSize(), search.pageToken())
+                .map(page -> new DocumentPageView(page.results().stream().map(DocumentView::of).toList(),
+                        page.nextPageToken()));
     }
 
     @GET
