@@ -7,7 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import dev.parcel.testkit.SelfIssuedIdentity;
 import io.restassured.http.ContentType;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.Random;
 import java.security.SecureRandom;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,6 +29,51 @@ class DocumentFlowIT {
     static void identities() {
         alice = PublicApi.knownToTheDocumentStore(PublicApi.register());
         bob = PublicApi.knownToTheDocumentStore(PublicApi.register());
+    }
+
+    /**
+     * Every service runs with a 160 MiB heap here (LocalPlatform), so moving a 200 MiB document through the edge
+     * and the document-store proves neither holds a whole document. The peak heap each reported is printed.
+     */
+    @Test
+    void largeDocumentStreamsThroughServicesWithSmallerHeaps() throws Exception {
+        int mebibytes = 200;
+        Path file = Files.createTempFile("parcel-large-", ".bin");
+        MessageDigest written = MessageDigest.getInstance("SHA-256");
+        var random = new Random(42);
+        byte[] chunk = new byte[1 << 20];
+        try (OutputStream out = Files.newOutputStream(file)) {
+            for (int i = 0; i < mebibytes; i++) {
+                random.nextBytes(chunk);
+                written.update(chunk);
+                out.write(chunk);
+            }
+        }
+        try (var heap = new HeapWatch(LocalPlatform.API_PORT, LocalPlatform.DOCUMENT_STORE_PORT)) {
+            long started = System.nanoTime();
+            String id = given().auth().oauth2(alice.token())
+                    .multiPart("metadata", "metadata", "{}".getBytes(StandardCharsets.UTF_8), "application/json")
+                    .multiPart("data", file.toFile(), "application/octet-stream")
+                    .post("/storage")
+                    .then().statusCode(201).body("size", equalTo(mebibytes << 20))
+                    .extract().path("id");
+            long uploaded = System.nanoTime();
+            MessageDigest read = MessageDigest.getInstance("SHA-256");
+            try (InputStream in = given().auth().oauth2(alice.token()).get("/storage/" + id + "/download")
+                    .then().statusCode(200).extract().asInputStream()) {
+                byte[] buffer = new byte[1 << 16];
+                for (int n; (n = in.read(buffer)) > 0; ) {
+                    read.update(buffer, 0, n);
+                }
+            }
+            long downloaded = System.nanoTime();
+            assertArrayEquals(written.digest(), read.digest(), "byte-identical after the round trip");
+            System.out.printf("%d MiB through the edge: upload %.0f MB/s, download %.0f MB/s; peak heap used:"
+                    + " %s%n", mebibytes, (mebibytes * 1.048576) / ((uploaded - started) / 1e9),
+                    (mebibytes * 1.048576) / ((downloaded - uploaded) / 1e9), heap.peaks());
+        } finally {
+            Files.delete(file);
+        }
     }
 
     @Test

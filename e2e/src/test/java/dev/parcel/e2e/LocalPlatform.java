@@ -17,6 +17,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 final class LocalPlatform implements BeforeAllCallback {
     /** All below 32768: ports in the kernel's ephemeral range can be taken by any outgoing connection. */
     static final int API_PORT = 28080;
+    static final int DOCUMENT_STORE_PORT = 28081;
     private static final Path ROOT = Path.of(System.getProperty("parcel.root", "..")).toAbsolutePath().normalize();
     private static final Path STATE = ROOT.resolve("e2e/target/parcel");
     private static final Map<String, String> ENVIRONMENT = Map.of(
@@ -24,10 +25,12 @@ final class LocalPlatform implements BeforeAllCallback {
             "PARCEL_KAFKA_PORT", "27092",
             "PARCEL_PG_PORT", "26432",
             "PARCEL_API_PORT", Integer.toString(API_PORT),
-            "PARCEL_DOCUMENT_STORE_PORT", "28081",
+            "PARCEL_DOCUMENT_STORE_PORT", Integer.toString(DOCUMENT_STORE_PORT),
             "PARCEL_SCHEDULER_PORT", "28082",
             "PARCEL_EXECUTOR_PORT", "28083",
-            "PARCEL_EXECUTOR_WORKER_ID", "e2e-worker");
+            "PARCEL_EXECUTOR_WORKER_ID", "e2e-worker",
+            // Smaller than the largest document the tests move: a service that held a whole document would fail.
+            "PARCEL_SERVICE_HEAP", "160m");
 
     @Override
     public void beforeAll(ExtensionContext context) {
