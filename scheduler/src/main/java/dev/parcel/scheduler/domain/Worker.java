@@ -21,7 +21,11 @@ public record Worker(
         return memoryBytes - usedMemoryBytes;
     }
 
+    /** Whether a clamped request fits; a worker that would grant a job no cpu or no memory at all never does. */
     public boolean fits(ResourceRequest granted) {
+        if (granted.cpus() <= 0 || granted.memoryBytes() <= 0) {
+            return false;
+        }
         // A small epsilon keeps sums of fractions such as 0.1 + 0.2 from refusing an exact fit.
         return granted.cpus() <= freeCpus() + 1e-9 && granted.memoryBytes() <= freeMemoryBytes();
     }

@@ -68,4 +68,10 @@ class PlacementTest {
         assertEquals(3, plan.size());
     }
 
+    @Test
+    void aWorkerOfferingNothingGetsNoJobs() {
+        var retired = new Worker("w1", 0, 0, 0, 0, 0, 0);
+
+        assertTrue(Placement.plan(List.of(job("J1", 1, GIB)), List.of(retired)).isEmpty());
+    }
 }
