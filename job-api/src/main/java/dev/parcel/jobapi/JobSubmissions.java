@@ -7,6 +7,7 @@ import dev.parcel.events.JobCompleted;
 import dev.parcel.events.JobPhase;
 import dev.parcel.events.JobSpec;
 import dev.parcel.events.JobSubmitted;
+import dev.parcel.events.JobTerminationRequested;
 import dev.parcel.events.Topics;
 import dev.parcel.web.ApiProblem;
 import dev.parcel.events.ResourceIds;
@@ -60,6 +61,22 @@ public class JobSubmissions {
         return job.persist()
                 .chain(() -> outbox.append(Topics.JOB_SUBMITTED, JobSubmitted.of(job.id, submitter, spec)))
                 .map(ignored -> toJob(job, List.of()));
+    }
+
+    /**
+     * Asks for the job to be stopped: announces it, with the change's durability, unless the job already ended, in
+     * which case nothing changes. Only its submitter may; for anyone else it does not exist.
+     */
+    public Uni<Void> terminate(String caller, String jobId) {
+        return Panache.withTransaction(() -> JobEntity.<JobEntity>findById(jobId).chain(job -> {
+            if (job == null || !job.submitter.equals(caller)) {
+                return Uni.createFrom().failure(ApiProblem.notFound("no job " + jobId));
+            }
+            if (job.phase.isTerminal()) {
+                return Uni.createFrom().voidItem();
+            }
+            return outbox.append(Topics.JOB_TERMINATION_REQUESTED, JobTerminationRequested.of(jobId, caller));
+        })).invoke(relay::publishSoon);
     }
 
     /** The job, when {@code caller} may see it; otherwise the same 404 as for a job that does not exist. */

@@ -6,7 +6,7 @@ import dev.parcel.scheduler.domain.Assignment;
 import dev.parcel.scheduler.domain.PendingJob;
 import dev.parcel.scheduler.domain.Placement;
 import dev.parcel.scheduler.domain.ResourceRequest;
-import dev.parcel.scheduler.messaging.ScheduledJobPublisher;
+import dev.parcel.scheduler.messaging.SchedulerPublisher;
 import dev.parcel.scheduler.persistence.QueuedJobEntity;
 import dev.parcel.scheduler.persistence.SchedulerStore;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -31,9 +31,9 @@ public class PlacementRound {
 
     private final SchedulerStore store;
     private final SchedulerConfig config;
-    private final ScheduledJobPublisher publisher;
+    private final SchedulerPublisher publisher;
 
-    PlacementRound(SchedulerStore store, SchedulerConfig config, ScheduledJobPublisher publisher) {
+    PlacementRound(SchedulerStore store, SchedulerConfig config, SchedulerPublisher publisher) {
         this.store = store;
         this.config = config;
         this.publisher = publisher;

@@ -10,6 +10,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -92,5 +93,13 @@ public class JobResource {
     public Uni<JobStatusView> status(@PathParam("id") String id) {
         return jobs.find(caller.identityId(), id)
                 .map(job -> new JobStatusView(job.id(), job.createdAt(), StatusView.of(job)));
+    }
+
+    /** Terminates the job (204): a pending job never starts, a running one is killed; a finished one stays as is. */
+    @DELETE
+    @Path("/{id}")
+    @ResponseStatus(204)
+    public Uni<Void> terminate(@PathParam("id") String id) {
+        return jobs.terminate(caller.identityId(), id);
     }
 }

@@ -16,6 +16,7 @@ import dev.parcel.events.JobCompleted;
 import dev.parcel.events.JobPhase;
 import dev.parcel.events.JobStatusReported;
 import dev.parcel.events.JobSubmitted;
+import dev.parcel.events.JobTerminationRequested;
 import dev.parcel.events.Topics;
 import dev.parcel.testkit.EventBusProbe;
 import dev.parcel.testkit.SelfIssuedIdentity;
@@ -136,6 +137,37 @@ class JobResourceTest {
                 .body("io.accessedDocuments", equalTo(List.of("Dinput1", "Dinput2")))
                 .body("io.outputDocuments[0].id", equalTo("Dresult"))
                 .body("io.outputDocuments[0].mountPath", equalTo("result.csv"));
+    }
+
+    @Test
+    void submitterTerminatesAnUnfinishedJobAndNobodyElseCan() {
+        String id = submit(alice, jobSpec("long", "-c", "sleep 600"));
+        var bob = registeredIdentity();
+
+        given().auth().oauth2(bob.token()).delete("/v1/compute/jobs/" + id)
+                .then().statusCode(404).contentType(ContentType.JSON).body("error", notNullValue());
+        EventBusProbe.assertNone(Topics.JOB_TERMINATION_REQUESTED, JobTerminationRequested.class,
+                e -> e.jobId().equals(id), Duration.ofSeconds(2));
+
+        given().auth().oauth2(alice.token()).delete("/v1/compute/jobs/" + id).then().statusCode(204);
+        var requested = EventBusProbe.await(Topics.JOB_TERMINATION_REQUESTED, JobTerminationRequested.class,
+                e -> e.jobId().equals(id), Duration.ofSeconds(30));
+        assertEquals(alice.principal(), requested.requestedBy());
+    }
+
+    @Test
+    void terminatingAFinishedJobChangesNothing() {
+        String id = submit(alice, jobSpec("quick", "-c", "true"));
+        EventBusProbe.publish(Topics.JOB_COMPLETED, id,
+                JobCompleted.of(id, 1, "worker-t", JobPhase.Succeeded, 0, "command exited with exit code 0",
+                        List.of()));
+        await().atMost(Duration.ofSeconds(30)).until(() -> phaseOf(id).equals("Succeeded"));
+
+        given().auth().oauth2(alice.token()).delete("/v1/compute/jobs/" + id).then().statusCode(204);
+
+        EventBusProbe.assertNone(Topics.JOB_TERMINATION_REQUESTED, JobTerminationRequested.class,
+                e -> e.jobId().equals(id), Duration.ofSeconds(2));
+        assertEquals("Succeeded", phaseOf(id));
     }
 
     @Test

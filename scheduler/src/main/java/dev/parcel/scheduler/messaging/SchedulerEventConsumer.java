@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parcel.events.JobCompleted;
 import dev.parcel.events.JobSubmitted;
+import dev.parcel.events.JobTerminationRequested;
 import dev.parcel.events.WorkerHeartbeat;
 import dev.parcel.scheduler.PlacementRound;
 import dev.parcel.scheduler.config.SchedulerConfig;
@@ -27,12 +28,15 @@ public class SchedulerEventConsumer {
 
     private final SchedulerStore store;
     private final PlacementRound round;
+    private final SchedulerPublisher publisher;
     private final SchedulerConfig config;
     private final ObjectMapper json;
 
-    SchedulerEventConsumer(SchedulerStore store, PlacementRound round, SchedulerConfig config, ObjectMapper json) {
+    SchedulerEventConsumer(SchedulerStore store, PlacementRound round, SchedulerPublisher publisher,
+            SchedulerConfig config, ObjectMapper json) {
         this.store = store;
         this.round = round;
+        this.publisher = publisher;
         this.config = config;
         this.json = json;
     }
@@ -65,6 +69,18 @@ public class SchedulerEventConsumer {
     @Incoming("scheduler-job-completed")
     public Uni<Void> onCompleted(JobCompleted event) {
         return Panache.withTransaction(() -> store.complete(event.jobId(), event.attempt())).chain(round::runQuietly);
+    }
+
+    /**
+     * A queued job is ended here, since no worker has it; a placed one is left to the executor running it, which
+     * kills it and reports how it ended.
+     */
+    @Incoming("job-termination-requested")
+    public Uni<Void> onTerminationRequested(JobTerminationRequested event) {
+        return Panache.withTransaction(() -> store.lockPlacement()
+                .chain(() -> store.terminateIfQueued(event.jobId(), event.requestedBy(), event.occurredAt()))
+                .chain(ended -> ended ? publisher.publishTerminatedWhileQueued(event.jobId())
+                        : Uni.createFrom().voidItem()));
     }
 
     private long requestedMemory(JobSubmitted event) {

@@ -2,7 +2,11 @@ package dev.parcel.scheduler.messaging;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.parcel.events.JobCompleted;
+import dev.parcel.events.JobPhase;
 import dev.parcel.events.JobScheduled;
+import dev.parcel.events.JobTerminationRequested;
+import dev.parcel.events.ParcelEvent;
 import dev.parcel.events.JobSpec;
 import dev.parcel.scheduler.persistence.QueuedJobEntity;
 import io.smallrye.mutiny.Uni;
@@ -13,14 +17,20 @@ import java.util.List;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
-/** Publishes JobScheduled keyed by job id and completes when the broker has acknowledged every one. */
+/**
+ * Publishes what the scheduler decides, keyed by job id: placements (JobScheduled) and the end of jobs terminated
+ * while still queued (JobCompleted). Each completes when the broker has acknowledged it.
+ */
 @ApplicationScoped
-public class ScheduledJobPublisher {
+public class SchedulerPublisher {
     private final MutinyEmitter<JobScheduled> emitter;
+    private final MutinyEmitter<JobCompleted> completions;
     private final ObjectMapper json;
 
-    ScheduledJobPublisher(@Channel("job-scheduled") MutinyEmitter<JobScheduled> emitter, ObjectMapper json) {
+    SchedulerPublisher(@Channel("job-scheduled") MutinyEmitter<JobScheduled> emitter,
+            @Channel("job-completed") MutinyEmitter<JobCompleted> completions, ObjectMapper json) {
         this.emitter = emitter;
+        this.completions = completions;
         this.json = json;
     }
 
@@ -34,9 +44,18 @@ public class ScheduledJobPublisher {
     }
 
     public Uni<Void> publish(List<JobScheduled> events) {
-        return Uni.join().all(events.stream()
-                .map(event -> emitter.sendMessage(Message.of(event).addMetadata(
-                        OutgoingKafkaRecordMetadata.<String>builder().withKey(event.key()).build())))
-                .toList()).andFailFast().replaceWithVoid();
+        return Uni.join().all(events.stream().map(event -> emitter.sendMessage(keyed(event))).toList())
+                .andFailFast().replaceWithVoid();
+    }
+
+    /** A job terminated before any attempt started: it ends Failed with no worker and no exit code. */
+    public Uni<Void> publishTerminatedWhileQueued(String jobId) {
+        return completions.sendMessage(keyed(JobCompleted.of(jobId, 0, null, JobPhase.Failed, null,
+                JobTerminationRequested.TERMINATED_MESSAGE + " before it started", List.of())));
+    }
+
+    private static <T extends ParcelEvent> Message<T> keyed(T event) {
+        return Message.of(event)
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(event.key()).build());
     }
 }

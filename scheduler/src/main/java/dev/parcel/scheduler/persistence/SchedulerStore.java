@@ -68,6 +68,24 @@ public class SchedulerStore {
                 .executeUpdate()).replaceWithVoid();
     }
 
+    /**
+     * Ends a job its submitter terminated, if no attempt of it was placed yet; true when it did. A termination that
+     * overtook the job's JobSubmitted leaves the job ended, so the submission is then ignored. Call it holding the
+     * placement lock, so a round cannot place the job meanwhile.
+     */
+    public Uni<Boolean> terminateIfQueued(String jobId, String submitter, Instant requestedAt) {
+        return Panache.getSession().chain(session -> session.createNativeQuery("""
+                INSERT INTO queued_jobs (job_id, submitter, spec, requested_cpus, requested_memory_bytes, state,
+                                         attempt, submitted_at, updated_at)
+                VALUES (?1, ?2, 'null', 0, 0, 'DONE', 0, ?3, ?3)
+                ON CONFLICT (job_id) DO UPDATE SET state = 'DONE', updated_at = excluded.updated_at
+                WHERE queued_jobs.state = 'QUEUED'""")
+                .setParameter(1, jobId)
+                .setParameter(2, submitter)
+                .setParameter(3, requestedAt)
+                .executeUpdate()).map(changed -> changed == 1);
+    }
+
     public Uni<List<QueuedJobEntity>> oldestQueued(int limit) {
         return QueuedJobEntity.<QueuedJobEntity>find("state = ?1 order by submittedAt, jobId",
                 QueuedJobEntity.State.QUEUED).page(0, limit).list();

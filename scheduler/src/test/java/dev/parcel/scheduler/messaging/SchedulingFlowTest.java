@@ -1,12 +1,14 @@
 package dev.parcel.scheduler.messaging;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parcel.events.JobCompleted;
 import dev.parcel.events.JobPhase;
 import dev.parcel.events.JobScheduled;
 import dev.parcel.events.JobSpec;
 import dev.parcel.events.JobSubmitted;
+import dev.parcel.events.JobTerminationRequested;
 import dev.parcel.events.Topics;
 import dev.parcel.events.WorkerHeartbeat;
 import dev.parcel.testkit.EventBusProbe;
@@ -113,5 +115,47 @@ class SchedulingFlowTest {
         EventBusProbe.assertNone(Topics.JOB_SCHEDULED, JobScheduled.class,
                 e -> e.jobId().equals(submitted.jobId()) && !e.eventId().equals(placed.eventId()),
                 Duration.ofSeconds(4));
+    }
+
+    @Test
+    void queuedJobTerminatedByItsSubmitterEndsFailedAndIsNeverPlaced() {
+        var submitted = submit(1.0, "1G");
+        EventBusProbe.publish(Topics.JOB_TERMINATION_REQUESTED, submitted.jobId(),
+                JobTerminationRequested.of(submitted.jobId(), "Isubmitter"));
+
+        var ended = EventBusProbe.await(Topics.JOB_COMPLETED, JobCompleted.class,
+                e -> e.jobId().equals(submitted.jobId()), PATIENCE);
+        assertEquals(JobPhase.Failed, ended.phase());
+        assertTrue(ended.message().contains("terminated"), ended.message());
+
+        worker(2, 2 * GIB, 1, GIB);
+        EventBusProbe.assertNone(Topics.JOB_SCHEDULED, JobScheduled.class, e -> e.jobId().equals(submitted.jobId()),
+                Duration.ofSeconds(4));
+    }
+
+    @Test
+    void terminationThatOvertakesTheSubmissionStillStopsTheJob() {
+        String jobId = "J" + UUID.randomUUID();
+        EventBusProbe.publish(Topics.JOB_TERMINATION_REQUESTED, jobId, JobTerminationRequested.of(jobId, "Isubmitter"));
+        EventBusProbe.await(Topics.JOB_COMPLETED, JobCompleted.class, e -> e.jobId().equals(jobId), PATIENCE);
+
+        worker(2, 2 * GIB, 1, GIB);
+        EventBusProbe.publish(Topics.JOB_SUBMITTED, jobId, JobSubmitted.of(jobId, "Isubmitter", new JobSpec("late",
+                "parcel-test/busybox:latest", List.of("-c", "true"), null, null, null, null, null, null)));
+        EventBusProbe.assertNone(Topics.JOB_SCHEDULED, JobScheduled.class, e -> e.jobId().equals(jobId),
+                Duration.ofSeconds(4));
+    }
+
+    @Test
+    void terminatingAPlacedJobIsLeftToItsWorker() {
+        worker(2, 2 * GIB, 1, GIB);
+        var submitted = submit(1.0, "1G");
+        scheduled(submitted.jobId());
+
+        EventBusProbe.publish(Topics.JOB_TERMINATION_REQUESTED, submitted.jobId(),
+                JobTerminationRequested.of(submitted.jobId(), "Isubmitter"));
+
+        EventBusProbe.assertNone(Topics.JOB_COMPLETED, JobCompleted.class, e -> e.jobId().equals(submitted.jobId()),
+                Duration.ofSeconds(3));
     }
 }
