@@ -55,4 +55,16 @@ public interface ExecutorConfig {
     /** The audience job tokens name; the document-store must accept it. */
     @WithDefault("https://api.oasislabs.com/parcel")
     String jobTokenAudience();
+
+    /** The longest a job may run; one that runs longer is killed and fails saying so. */
+    @WithDefault("24h")
+    Duration maxRunTime();
+
+    /** Where a job with {@code networkPolicy.parcelApiAccess} reaches the platform's API (the edge's /v1 URL). */
+    @WithDefault("http://127.0.0.1:8080/v1")
+    URI apiUrl();
+
+    /** The size of the writable /tmp a job gets (its root filesystem is read-only). */
+    @WithDefault("64m")
+    String tmpSize();
 }

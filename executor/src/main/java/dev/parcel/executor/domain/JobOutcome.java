@@ -2,6 +2,8 @@ package dev.parcel.executor.domain;
 
 import dev.parcel.events.JobCompleted;
 import dev.parcel.events.JobPhase;
+import dev.parcel.events.JobTerminationRequested;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -24,6 +26,18 @@ public record JobOutcome(JobPhase phase, Integer exitCode, String message,
             return new JobOutcome(JobPhase.Succeeded, 0, "command exited with exit code 0", List.of());
         }
         return new JobOutcome(JobPhase.Failed, exitCode, "command failed with exit code " + exitCode, List.of());
+    }
+
+    /** Its submitter terminated it; its outputs, if any, are not collected. */
+    public static JobOutcome terminated(boolean started) {
+        return new JobOutcome(JobPhase.Failed, null, JobTerminationRequested.TERMINATED_MESSAGE
+                + (started ? " while it ran" : " before it started"), List.of());
+    }
+
+    /** It ran longer than this worker allows a job to run, and was killed. */
+    public static JobOutcome exceededRunTime(Duration maxRunTime) {
+        return new JobOutcome(JobPhase.Failed, null, "killed: it ran longer than this worker's maximum run time of "
+                + maxRunTime.toString().substring(2).toLowerCase(), List.of());
     }
 
     /** The same outcome, with the documents made from the job's outputs. */

@@ -1,16 +1,23 @@
 package dev.parcel.executor.runtime;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectImageResponse;
 import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Capability;
+import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Mount;
 import dev.parcel.events.JobScheduled;
 import dev.parcel.executor.config.ExecutorConfig;
 import dev.parcel.executor.domain.JobOutcome;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,14 +31,17 @@ public class JobContainers {
     public static final String LABEL_JOB = "dev.parcel.job-id";
     public static final String LABEL_ATTEMPT = "dev.parcel.attempt";
     public static final String LABEL_WORKER = "dev.parcel.worker-id";
+    public static final String LABEL_PLACEMENT = "dev.parcel.placement";
     private static final Logger LOG = Logger.getLogger(JobContainers.class);
 
     private final DockerClient docker;
     private final ExecutorConfig config;
+    private final ObjectMapper json;
 
-    JobContainers(DockerEngine engine, ExecutorConfig config) {
+    JobContainers(DockerEngine engine, ExecutorConfig config, ObjectMapper json) {
         this.docker = engine.client();
         this.config = config;
+        this.json = json;
     }
 
     public static String containerName(String jobId, int attempt) {
@@ -39,10 +49,13 @@ public class JobContainers {
     }
 
     /**
-     * Prepares the container without starting it. Empty when this attempt already has a container (a replayed
-     * JobScheduled); a {@link JobNotStartable} when the job cannot run at all.
+     * Prepares the container without starting it, sandboxed: no capabilities, no new privileges, a read-only root
+     * with a small writable /tmp, cpu, memory (no extra swap) and pids limits, the image's own user, and the given
+     * network ({@code none} unless the job's policy lets it reach something). Empty when this attempt already has
+     * a container (a replayed JobScheduled); a {@link JobNotStartable} when the job cannot run at all.
      */
-    public Optional<String> create(JobScheduled job, String workerId, List<Mount> mounts) {
+    public Optional<String> create(JobScheduled job, String workerId, List<Mount> mounts, String networkMode,
+            List<String> platformEnvironment) {
         InspectImageResponse image = localOrPulled(job.spec().image());
         String[] entrypoint = image.getConfig() == null ? null : image.getConfig().getEntrypoint();
         if (entrypoint == null || entrypoint.length == 0) {
@@ -50,21 +63,25 @@ public class JobContainers {
                     + " plus cmd, so the image must define one");
         }
         var host = HostConfig.newHostConfig()
-                .withNetworkMode("none")
+                .withNetworkMode(networkMode)
                 .withNanoCPUs(Math.max(1L, Math.round(job.cpus() * 1e9)))
                 .withMemory(job.memoryBytes())
                 .withMemorySwap(job.memoryBytes())
                 .withPidsLimit(config.pidsLimit())
                 .withCapDrop(Capability.ALL)
                 .withSecurityOpts(List.of("no-new-privileges"))
+                .withPrivileged(false)
+                .withReadonlyRootfs(true)
+                .withTmpFs(Map.of("/tmp", "rw,nosuid,nodev,size=" + config.tmpSize()))
                 .withMounts(mounts);
+        var env = new ArrayList<>(environment(job));
+        env.addAll(platformEnvironment);
         try {
             String id = docker.createContainerCmd(job.spec().image())
                     .withName(containerName(job.jobId(), job.attempt()))
                     .withCmd(job.spec().cmd())
-                    .withEnv(environment(job))
-                    .withLabels(Map.of(LABEL_JOB, job.jobId(), LABEL_ATTEMPT, Integer.toString(job.attempt()),
-                            LABEL_WORKER, workerId))
+                    .withEnv(env)
+                    .withLabels(labels(job, workerId))
                     .withHostConfig(host)
                     .exec()
                     .getId();
@@ -74,12 +91,76 @@ public class JobContainers {
         }
     }
 
-    /** Starts the container and waits for it to exit; the container stays until {@link #remove}. */
-    public JobOutcome run(String containerId, long memoryLimitBytes) {
+    /**
+     * The labels of everything made for this attempt. The placement itself rides along, so that an executor
+     * restarted while the job ran can finish it without any other record.
+     */
+    public Map<String, String> labels(JobScheduled job, String workerId) {
+        try {
+            return Map.of(LABEL_JOB, job.jobId(), LABEL_ATTEMPT, Integer.toString(job.attempt()),
+                    LABEL_WORKER, workerId, LABEL_PLACEMENT, json.writeValueAsString(job));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("placement not serializable", e);
+        }
+    }
+
+    public void start(String containerId) {
         docker.startContainerCmd(containerId).exec();
-        int exitCode = docker.waitContainerCmd(containerId).start().awaitStatusCode();
+    }
+
+    /** Waits for the container to exit, at most {@code limit}; true when it did. */
+    public boolean awaitExit(String containerId, Duration limit) throws InterruptedException {
+        try (var waiting = docker.waitContainerCmd(containerId).start()) {
+            return waiting.awaitCompletion(Math.max(1, limit.toMillis()), TimeUnit.MILLISECONDS);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** How an exited container ended: its exit code, or out of memory (the OOM flag wins over the code). */
+    public JobOutcome outcomeOf(String containerId, long memoryLimitBytes) {
         var state = docker.inspectContainerCmd(containerId).exec().getState();
-        return JobOutcome.ofExitedContainer(exitCode, Boolean.TRUE.equals(state.getOOMKilled()), memoryLimitBytes);
+        Long exitCode = state.getExitCodeLong();
+        return JobOutcome.ofExitedContainer(exitCode == null ? -1 : exitCode.intValue(),
+                Boolean.TRUE.equals(state.getOOMKilled()), memoryLimitBytes);
+    }
+
+    /** Kills a running container; one that is not running is left as it is. */
+    public void kill(String containerId) {
+        try {
+            docker.killContainerCmd(containerId).exec();
+        } catch (NotFoundException | ConflictException notRunning) {
+            // not started yet, already exited, or removed
+        }
+    }
+
+    /** This worker's job containers, for reconciliation after a restart. */
+    public List<Container> containersOf(String workerId) {
+        return docker.listContainersCmd().withShowAll(true)
+                .withLabelFilter(Map.of(LABEL_WORKER, workerId)).exec();
+    }
+
+    /** The placement a container was made for, from its label; empty when it has none readable. */
+    public Optional<JobScheduled> placementOf(Container container) {
+        String label = container.getLabels() == null ? null : container.getLabels().get(LABEL_PLACEMENT);
+        if (label == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(json.readValue(label, JobScheduled.class));
+        } catch (JsonProcessingException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** When a container started, to give a resumed job only what is left of its run time. */
+    public Instant startedAt(String containerId) {
+        String started = docker.inspectContainerCmd(containerId).exec().getState().getStartedAt();
+        try {
+            return Instant.parse(started);
+        } catch (RuntimeException e) {
+            return Instant.now();
+        }
     }
 
     public void remove(String containerId) {

@@ -30,11 +30,16 @@ public class JobTokenIssuer {
         this.workerId = config.workerId();
     }
 
-    /** A token for this attempt; empty when this worker has no signing key. */
+    /** A token for one staging or upload pass of this attempt; empty when this worker has no signing key. */
     public Optional<String> tokenFor(JobScheduled job) {
+        return tokenFor(job, LIFETIME);
+    }
+
+    /** A token that lasts {@code lifetime}: the one a job with API access holds for as long as it may run. */
+    public Optional<String> tokenFor(JobScheduled job, Duration lifetime) {
         return signingKey.map(key -> JobTokens.mint(new JobTokens.JobClaims(job.jobId(), job.attempt(),
                 job.submitter(), job.spec().image(), inputs(job), outputs(job), workerId), key.getPrivateKey(),
-                key.getKeyId(), audience, LIFETIME, Instant.now()));
+                key.getKeyId(), audience, lifetime, Instant.now()));
     }
 
     private static List<Map<String, Object>> inputs(JobScheduled job) {

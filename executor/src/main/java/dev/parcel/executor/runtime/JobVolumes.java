@@ -1,10 +1,14 @@
 package dev.parcel.executor.runtime;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.InspectVolumeResponse;
+import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Mount;
 import com.github.dockerjava.api.model.MountType;
+import com.github.dockerjava.api.model.VolumeOptions;
+import dev.parcel.executor.config.ExecutorConfig;
 import dev.parcel.events.JobCompleted;
 import dev.parcel.events.JobScheduled;
 import dev.parcel.events.JobSpec;
@@ -17,6 +21,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -36,17 +41,41 @@ public class JobVolumes {
 
     private final DockerClient docker;
     private final DocumentStoreClient documents;
+    private final Map<String, String> ownLabel;
 
-    JobVolumes(DockerEngine engine, DocumentStoreClient documents) {
+    JobVolumes(DockerEngine engine, DocumentStoreClient documents, ExecutorConfig config) {
         this.docker = engine.client();
         this.documents = documents;
+        this.ownLabel = Map.of(JobContainers.LABEL_WORKER, config.workerId());
     }
 
-    /** The mounts the job's container gets; Docker creates the named volumes with the container. */
+    /**
+     * The mounts the job's container gets; Docker creates the named volumes with the container, labelled with this
+     * worker so that a restarted executor finds the ones left behind.
+     */
     public List<Mount> mountsFor(JobScheduled job) {
         return List.of(
-                new Mount().withType(MountType.VOLUME).withSource(inVolume(job)).withTarget(IN).withReadOnly(true),
-                new Mount().withType(MountType.VOLUME).withSource(outVolume(job)).withTarget(OUT));
+                new Mount().withType(MountType.VOLUME).withSource(inVolume(job)).withTarget(IN).withReadOnly(true)
+                        .withVolumeOptions(new VolumeOptions().withLabels(ownLabel)),
+                new Mount().withType(MountType.VOLUME).withSource(outVolume(job)).withTarget(OUT)
+                        .withVolumeOptions(new VolumeOptions().withLabels(ownLabel)));
+    }
+
+    /** Removes this worker's job volumes that no container uses any more. */
+    public void removeUnused() {
+        var listed = docker.listVolumesCmd()
+                .withFilter("label", List.of(JobContainers.LABEL_WORKER + "=" + ownLabel.get(JobContainers.LABEL_WORKER)))
+                .exec().getVolumes();
+        for (var volume : listed == null ? List.<InspectVolumeResponse>of() : listed) {
+            try {
+                docker.removeVolumeCmd(volume.getName()).exec();
+                LOG.infof("removed leftover volume %s", volume.getName());
+            } catch (NotFoundException | ConflictException inUseOrGone) {
+                // a job still uses it, or it is gone already
+            } catch (RuntimeException e) {
+                LOG.warnf("could not remove volume %s: %s", volume.getName(), e.getMessage());
+            }
+        }
     }
 
     /**
@@ -76,6 +105,7 @@ public class JobVolumes {
             }
             stager = docker.createContainerCmd(job.spec().image())
                     .withName("parcel-stage-" + job.jobId() + "-" + job.attempt())
+                    .withLabels(ownLabel)
                     .withHostConfig(HostConfig.newHostConfig().withNetworkMode("none").withMounts(List.of(
                             new Mount().withType(MountType.VOLUME).withSource(inVolume(job)).withTarget("/stage"))))
                     .exec().getId();

@@ -34,4 +34,18 @@ class JobOutcomeTest {
         assertEquals(JobPhase.Failed, outcome.phase());
         assertNull(outcome.exitCode());
     }
+
+    @Test
+    void terminatedJobFailsSayingSo() {
+        assertEquals("terminated by its submitter while it ran", JobOutcome.terminated(true).message());
+        assertEquals("terminated by its submitter before it started", JobOutcome.terminated(false).message());
+        assertEquals(JobPhase.Failed, JobOutcome.terminated(true).phase());
+    }
+
+    @Test
+    void jobOverItsRunTimeFailsNamingTheLimit() {
+        var outcome = JobOutcome.exceededRunTime(java.time.Duration.ofHours(24));
+        assertEquals(JobPhase.Failed, outcome.phase());
+        assertEquals("killed: it ran longer than this worker's maximum run time of 24h", outcome.message());
+    }
 }

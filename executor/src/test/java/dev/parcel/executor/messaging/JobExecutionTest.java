@@ -17,7 +17,6 @@ import dev.parcel.testkit.SharedInfrastructure;
 import dev.parcel.testkit.TestImages;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -28,20 +27,14 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(SharedInfrastructure.class)
 class JobExecutionTest {
     /** The worker id this executor runs as in tests (application.properties, %test profile). */
-    private static final String THIS_WORKER = "executor-under-test";
-    private static final Duration PATIENCE = Duration.ofSeconds(60);
+    private static final String THIS_WORKER = Placements.THIS_WORKER;
 
     private static JobScheduled place(String worker, String image, Map<String, String> env, String... cmd) {
-        String jobId = "J" + UUID.randomUUID();
-        var spec = new JobSpec("test", image, List.of(cmd), env, null, null, 1.0, "64M", null);
-        var event = JobScheduled.of(jobId, 1, worker, "Isubmitter", 0.5, 64L << 20, spec);
-        EventBusProbe.publish(Topics.JOB_SCHEDULED, jobId, event);
-        return event;
+        return Placements.place(worker, new JobSpec("test", image, List.of(cmd), env, null, null, 1.0, "64M", null));
     }
 
     private static JobCompleted completion(JobScheduled job) {
-        return EventBusProbe.await(Topics.JOB_COMPLETED, JobCompleted.class, e -> e.jobId().equals(job.jobId()),
-                PATIENCE);
+        return Placements.completion(job);
     }
 
     @Test
@@ -55,13 +48,13 @@ class JobExecutionTest {
         var job = place(THIS_WORKER, TestImages.busybox(), Map.of("GREETING", "hi"), "-c", "test \"$GREETING\" = hi");
 
         var running = EventBusProbe.await(Topics.JOB_STATUS_REPORTED, JobStatusReported.class,
-                e -> e.jobId().equals(job.jobId()), PATIENCE);
+                e -> e.jobId().equals(job.jobId()), Placements.PATIENCE);
         assertEquals(JobPhase.Running, running.phase());
         var done = completion(job);
         assertEquals(JobPhase.Succeeded, done.phase(), done.message());
         assertEquals(0, done.exitCode());
         assertEquals(THIS_WORKER, done.workerId());
-        assertTrue(containersOf(job).isEmpty(), "the container is removed after the job");
+        assertTrue(Placements.containersOf(job).isEmpty(), "the container is removed after the job");
     }
 
     @Test
@@ -117,15 +110,5 @@ class JobExecutionTest {
                 e -> e.jobId().equals(mine.jobId()) && !e.eventId().equals(done.eventId()), Duration.ofSeconds(3));
         EventBusProbe.assertNone(Topics.JOB_STATUS_REPORTED, JobStatusReported.class,
                 e -> e.jobId().equals(elsewhere.jobId()), Duration.ofSeconds(1));
-    }
-
-    private static List<String> containersOf(JobScheduled job) {
-        try {
-            Process ps = new ProcessBuilder("docker", "ps", "-aq", "--filter", "label=dev.parcel.job-id=" + job.jobId())
-                    .start();
-            return new String(ps.getInputStream().readAllBytes()).lines().filter(line -> !line.isBlank()).toList();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -1,0 +1,38 @@
+package dev.parcel.executor.messaging;
+
+import dev.parcel.events.JobCompleted;
+import dev.parcel.events.JobScheduled;
+import dev.parcel.events.JobSpec;
+import dev.parcel.events.Topics;
+import dev.parcel.executor.Commands;
+import dev.parcel.testkit.EventBusProbe;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+/** Placing jobs on the executor under test through the bus, as the scheduler would, and hearing how they end. */
+final class Placements {
+    /** The worker id this executor runs as in tests (application.properties, %test profile). */
+    static final String THIS_WORKER = "executor-under-test";
+    static final Duration PATIENCE = Duration.ofSeconds(60);
+
+    private Placements() {
+    }
+
+    /** Places attempt 1 of a new job with 0.5 cpus and 64 MiB, as the scheduler would after clamping. */
+    static JobScheduled place(String worker, JobSpec spec) {
+        String jobId = "J" + UUID.randomUUID();
+        var event = JobScheduled.of(jobId, 1, worker, "Isubmitter", 0.5, 64L << 20, spec);
+        EventBusProbe.publish(Topics.JOB_SCHEDULED, jobId, event);
+        return event;
+    }
+
+    static JobCompleted completion(JobScheduled job) {
+        return EventBusProbe.await(Topics.JOB_COMPLETED, JobCompleted.class, e -> e.jobId().equals(job.jobId()),
+                PATIENCE);
+    }
+
+    static List<String> containersOf(JobScheduled job) {
+        return Commands.docker("ps", "-aq", "--filter", "label=dev.parcel.job-id=" + job.jobId());
+    }
+}

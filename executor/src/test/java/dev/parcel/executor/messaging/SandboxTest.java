@@ -1,0 +1,249 @@
+package dev.parcel.executor.messaging;
+
+import static dev.parcel.executor.messaging.Placements.THIS_WORKER;
+import static dev.parcel.executor.messaging.Placements.completion;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.parcel.events.JobCompleted;
+import dev.parcel.events.JobPhase;
+import dev.parcel.events.JobScheduled;
+import dev.parcel.events.JobSpec;
+import dev.parcel.events.JobStatusReported;
+import dev.parcel.events.JobTerminationRequested;
+import dev.parcel.events.Topics;
+import dev.parcel.testkit.EventBusProbe;
+import dev.parcel.testkit.SharedInfrastructure;
+import dev.parcel.testkit.TestImages;
+import dev.parcel.tokens.JobTokens;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import dev.parcel.executor.Commands;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jose4j.jwk.EllipticCurveJsonWebKey;
+import org.jose4j.jwk.JsonWebKey;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** What a job's container can and cannot do: each test is an escape a job might try, with a real container. */
+@QuarkusTest
+@QuarkusTestResource(SharedInfrastructure.class)
+class SandboxTest {
+    /** Where the test profile's executor relays a job's API calls (parcel.executor.api-url). */
+    private static final int FAKE_API_PORT = 28998;
+    private static TestHost testHost;
+    private static HttpServer fakeApi;
+    private static final AtomicReference<String> apiAuthorization = new AtomicReference<>();
+
+    @BeforeAll
+    static void startTheHostsJobsMayOrMayNotReach() throws IOException {
+        testHost = new TestHost();
+        fakeApi = HttpServer.create(new InetSocketAddress("127.0.0.1", FAKE_API_PORT), 0);
+        fakeApi.createContext("/v1/identities/me", exchange -> {
+            apiAuthorization.set(exchange.getRequestHeaders().getFirst("Authorization"));
+            byte[] body = "reached-api".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        fakeApi.start();
+    }
+
+    @AfterAll
+    static void stopThem() {
+        if (testHost != null) {
+            testHost.close();
+        }
+        if (fakeApi != null) {
+            fakeApi.stop(0);
+        }
+    }
+
+    private static JobScheduled run(JobSpec.NetworkPolicy policy, String script) {
+        return Placements.place(THIS_WORKER, new JobSpec("sandbox", TestImages.busybox(), List.of("-c", script), null,
+                null, null, 1.0, "64M", policy));
+    }
+
+    private static JobCompleted runToEnd(String script) {
+        return completion(run(null, script));
+    }
+
+    private static void assertSucceeded(JobCompleted done) {
+        assertEquals(JobPhase.Succeeded, done.phase(), done.message());
+    }
+
+    @Test
+    void jobHasNoCapabilitiesAndCannotGainPrivileges() {
+        assertSucceeded(runToEnd("""
+                grep -q '^CapEff:[[:space:]]*0000000000000000$' /proc/self/status || exit 10
+                grep -q '^CapBnd:[[:space:]]*0000000000000000$' /proc/self/status || exit 11
+                grep -q '^NoNewPrivs:[[:space:]]*1$' /proc/self/status || exit 12
+                """));
+    }
+
+    @Test
+    void onlyTmpAndTheOutputDirectoryAreWritable() {
+        assertSucceeded(runToEnd("""
+                touch /escape 2>/dev/null && exit 10
+                touch /bin/escape 2>/dev/null && exit 11
+                touch /parcel/data/in/escape 2>/dev/null && exit 12
+                touch /tmp/scratch && touch /parcel/data/out/result || exit 13
+                """));
+    }
+
+    @Test
+    void forkBombIsStoppedByThePidsLimit() {
+        // A subshell forks sleepers until fork fails, which ends it; `read` and `[` are shell built-ins, so the
+        // count of processes left (the sleepers and this shell) needs no fork.
+        var done = runToEnd("""
+                (i=0; while [ $i -lt 1000 ]; do sleep 30 & i=$((i+1)); done) 2>/dev/null
+                read n < /sys/fs/cgroup/pids/pids.current 2>/dev/null || read n < /sys/fs/cgroup/pids.current
+                [ "$n" -le 256 ] && [ "$n" -ge 200 ] || exit 10
+                """);
+
+        assertSucceeded(done);
+        assertSucceeded(runToEnd("true"));
+    }
+
+    @Test
+    void memoryBombEndsWithTheOutOfMemoryMessage() {
+        var done = runToEnd("x=aaaaaaaaaaaaaaaa; while true; do x=$x$x; done");
+
+        assertEquals(JobPhase.Failed, done.phase());
+        assertTrue(done.message().contains("out of memory"), done.message());
+    }
+
+    @Test
+    void environmentSettingPathIsRefusedBeforeAnythingStarts() {
+        var job = Placements.place(THIS_WORKER, new JobSpec("path", TestImages.busybox(), List.of("-c", "true"),
+                Map.of("path", "/tmp"), null, null, 1.0, "64M", null));
+
+        var done = completion(job);
+
+        assertEquals(JobPhase.Failed, done.phase());
+        assertNull(done.exitCode());
+        assertTrue(done.message().contains("PATH"), done.message());
+    }
+
+    @Test
+    void egressReachesOnlyTheListedNetworksNeverTheHost() throws IOException {
+        try (var hostListener = new ServerSocket(0)) {
+            var accepted = new AtomicInteger();
+            var acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        hostListener.accept().close();
+                        accepted.incrementAndGet();
+                    }
+                } catch (IOException closed) {
+                    // the test is over
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            var policy = new JobSpec.NetworkPolicy(List.of(new JobSpec.EgressPeer(testHost.allowedAddress + "/32")),
+                    false);
+
+            var done = completion(run(policy, reach(testHost.allowedAddress) + " || exit 10\n"
+                    + reach(testHost.deniedAddress) + " && exit 11\n"
+                    + "gateway=$(ip route | awk '/default/ {print $3}')\n"
+                    + "echo | nc -w 3 $gateway " + hostListener.getLocalPort() + " && exit 12\n"
+                    + "exit 0"));
+
+            assertSucceeded(done);
+            assertEquals(0, accepted.get(), "the host's own listener was reached");
+        }
+        assertTrue(Commands.docker("network", "ls", "-q", "--filter", "label=dev.parcel.worker-id=" + THIS_WORKER)
+                .isEmpty(), "the job network is removed");
+        assertTrue(Commands.run(List.of("iptables", "-S")).stream().noneMatch(rule -> rule.contains("PARCEL-")),
+                "the job's firewall rules are removed");
+    }
+
+    @Test
+    void withoutAPolicyNothingIsReachable() {
+        assertSucceeded(runToEnd(reach(testHost.allowedAddress) + " && exit 10\n"
+                + "test \"$(ls /sys/class/net)\" = lo || exit 11"));
+    }
+
+    @Test
+    void apiAccessReachesOnlyTheApiWithAJobTokenForThisJob() throws Exception {
+        var job = run(new JobSpec.NetworkPolicy(List.of(), true), """
+                address=${PARCEL_API_URL#http://}; address=${address%%/*}
+                # busybox nc stops reading when its input ends, so the input stays open until the answer is in.
+                (printf 'GET /v1/identities/me HTTP/1.0\\r\\nAuthorization: Bearer %s\\r\\n\\r\\n' "$PARCEL_TOKEN"; sleep 3) \\
+                  | nc -w 5 ${address%:*} ${address#*:} | grep -q reached-api || exit 10
+                """ + reach(testHost.allowedAddress) + " && exit 11\nexit 0");
+
+        assertSucceeded(completion(job));
+        String token = apiAuthorization.get().substring("Bearer ".length());
+        var claims = JobTokens.verify(token, testPlatformKey().getPublicKey(),
+                List.of("https://api.oasislabs.com/parcel"), Duration.ZERO, Instant.now());
+        assertEquals(job.jobId(), claims.jobId());
+        assertEquals("Isubmitter", claims.submitter());
+    }
+
+    @Test
+    void runningJobIsKilledWhenItsSubmitterTerminatesIt() {
+        var job = run(null, "sleep 300");
+        EventBusProbe.await(Topics.JOB_STATUS_REPORTED, JobStatusReported.class, e -> e.jobId().equals(job.jobId()),
+                Placements.PATIENCE);
+        long asked = System.nanoTime();
+
+        EventBusProbe.publish(Topics.JOB_TERMINATION_REQUESTED, job.jobId(),
+                JobTerminationRequested.of(job.jobId(), "Isubmitter"));
+
+        var done = completion(job);
+        assertEquals(JobPhase.Failed, done.phase());
+        assertEquals("terminated by its submitter while it ran", done.message());
+        assertTrue(System.nanoTime() - asked < Duration.ofSeconds(10).toNanos(), "killed within seconds");
+        assertTrue(Placements.containersOf(job).isEmpty());
+    }
+
+    @Test
+    void jobTerminatedBeforeItsPlacementArrivesNeverStarts() {
+        String jobId = "J" + java.util.UUID.randomUUID();
+        EventBusProbe.publish(Topics.JOB_TERMINATION_REQUESTED, jobId, JobTerminationRequested.of(jobId, "I1"));
+        EventBusProbe.awaitConsumed("executor-" + THIS_WORKER + ".termination-requested",
+                Topics.JOB_TERMINATION_REQUESTED, Placements.PATIENCE);
+        var job = JobScheduled.of(jobId, 1, THIS_WORKER, "I1", 0.5, 64L << 20, new JobSpec("late",
+                TestImages.busybox(), List.of("-c", "true"), null, null, null, null, null, null));
+
+        EventBusProbe.publish(Topics.JOB_SCHEDULED, jobId, job);
+
+        var done = completion(job);
+        assertEquals("terminated by its submitter before it started", done.message());
+        EventBusProbe.assertNone(Topics.JOB_STATUS_REPORTED, JobStatusReported.class, e -> e.jobId().equals(jobId),
+                Duration.ofSeconds(1));
+    }
+
+    @Test
+    void jobOverTheMaximumRunTimeIsKilled() {
+        var done = runToEnd("sleep 300");
+
+        assertEquals(JobPhase.Failed, done.phase());
+        assertTrue(done.message().contains("maximum run time"), done.message());
+    }
+
+    /** A shell test that succeeds when the job opens a connection to the test host's address and hears it. */
+    private static String reach(String address) {
+        return "(echo | nc -w 3 " + address + " " + TestHost.PORT + " 2>/dev/null | grep -q " + TestHost.ANSWER + ")";
+    }
+
+    private static EllipticCurveJsonWebKey testPlatformKey() throws Exception {
+        return (EllipticCurveJsonWebKey) JsonWebKey.Factory.newJwk(
+                new String(SandboxTest.class.getResourceAsStream("/job-token-test-key.json").readAllBytes(),
+                        StandardCharsets.UTF_8));
+    }
+}
