@@ -8,7 +8,12 @@ import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
+import java.security.PublicKey;
 import java.time.Instant;
+import java.util.Optional;
+import org.jose4j.jwk.JsonWebKey;
+import org.jose4j.jwk.PublicJsonWebKey;
+import org.jose4j.lang.JoseException;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
@@ -22,11 +27,21 @@ public class BearerTokenFilter {
     private final TokenVerifiers identities;
     private final AuthConfig config;
     private final Caller caller;
+    private final Optional<PublicKey> platformJobKey;
 
-    BearerTokenFilter(TokenVerifiers identities, AuthConfig config, Caller caller) {
+    BearerTokenFilter(TokenVerifiers identities, AuthConfig config, JobTokenConfig jobTokens, Caller caller) {
         this.identities = identities;
         this.config = config;
         this.caller = caller;
+        this.platformJobKey = jobTokens.verificationKey().map(BearerTokenFilter::publicKey);
+    }
+
+    private static PublicKey publicKey(String jwk) {
+        try {
+            return ((PublicJsonWebKey) JsonWebKey.Factory.newJwk(jwk)).getPublicKey();
+        } catch (JoseException | ClassCastException e) {
+            throw new IllegalStateException("parcel.job-tokens.verification-key is not a public JWK", e);
+        }
     }
 
     @ServerRequestFilter
@@ -68,7 +83,7 @@ public class BearerTokenFilter {
 
     /** Job tokens never consult registered verifiers: only the platform's key can vouch for a job. */
     private Response authenticateJob(String token) {
-        var key = identities.platformJobKey();
+        var key = platformJobKey;
         if (key.isEmpty()) {
             return ErrorMapper.toResponse(ApiProblem.unauthenticated("job tokens are not accepted here"));
         }

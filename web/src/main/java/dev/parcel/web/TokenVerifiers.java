@@ -1,9 +1,7 @@
 package dev.parcel.web;
 
 import io.smallrye.mutiny.Uni;
-import java.security.PublicKey;
 import java.util.Map;
-import java.util.Optional;
 
 /** What a service tells {@link BearerTokenFilter}: where its identities' keys are, and what needs no token. */
 public interface TokenVerifiers {
@@ -14,11 +12,6 @@ public interface TokenVerifiers {
 
     /** The verifier registered for a token's (iss, sub), or a null item when there is none. */
     Uni<Verifier> verifierFor(String issuer, String subject);
-
-    /** The platform's key for job tokens, where this service accepts them; none by default. */
-    default Optional<PublicKey> platformJobKey() {
-        return Optional.empty();
-    }
 
     /** Requests served without a token; none by default. */
     default boolean needsNoToken(String method, String path) {

@@ -10,20 +10,17 @@ import dev.parcel.events.Topics;
 import dev.parcel.testkit.EventBusProbe;
 import dev.parcel.testkit.SelfIssuedIdentity;
 import dev.parcel.testkit.SharedInfrastructure;
+import dev.parcel.testkit.TestPlatformKey;
 import dev.parcel.tokens.JobTokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.jose4j.jwk.EllipticCurveJsonWebKey;
-import org.jose4j.jwk.JsonWebKey;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -36,17 +33,10 @@ class JobReadsTest {
     private SelfIssuedIdentity bob;
     private String document;
 
-    /** The platform key of the test profile (its public half is parcel.job-tokens.verification-key). */
-    private static EllipticCurveJsonWebKey platformKey() throws Exception {
-        return (EllipticCurveJsonWebKey) JsonWebKey.Factory.newJwk(
-                Files.readString(Path.of("src/test/resources/job-token-test-key.json")));
-    }
-
-    private static String jobToken(SelfIssuedIdentity submitter, String jobId, String image) throws Exception {
-        var job = new JobTokens.JobClaims(jobId, 1, submitter.principal(), image, List.of(), List.of(), "worker-a");
-        var key = platformKey();
-        return JobTokens.mint(job, key.getPrivateKey(), key.getKeyId(), SelfIssuedIdentity.PARCEL_AUDIENCE,
-                Duration.ofMinutes(5), Instant.now());
+    private static String jobToken(SelfIssuedIdentity submitter, String jobId, String image) {
+        return JobTokens.mint(new JobTokens.JobClaims(jobId, 1, submitter.principal(), image, List.of(),
+                List.of(), "worker-a"), TestPlatformKey.privateKey(), TestPlatformKey.keyId(),
+                SelfIssuedIdentity.PARCEL_AUDIENCE, Duration.ofMinutes(5), Instant.now());
     }
 
     @BeforeEach

@@ -17,6 +17,7 @@ import dev.parcel.events.Topics;
 import dev.parcel.testkit.EventBusProbe;
 import dev.parcel.testkit.SharedInfrastructure;
 import dev.parcel.testkit.TestImages;
+import dev.parcel.testkit.TestPlatformKey;
 import dev.parcel.tokens.JobTokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -31,8 +32,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.jose4j.jwk.EllipticCurveJsonWebKey;
-import org.jose4j.jwk.JsonWebKey;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -188,7 +187,7 @@ class SandboxTest {
 
         assertSucceeded(completion(job));
         String token = apiAuthorization.get().substring("Bearer ".length());
-        var claims = JobTokens.verify(token, testPlatformKey().getPublicKey(),
+        var claims = JobTokens.verify(token, TestPlatformKey.publicKey(),
                 List.of("https://api.oasislabs.com/parcel"), Duration.ZERO, Instant.now());
         assertEquals(job.jobId(), claims.jobId());
         assertEquals("Isubmitter", claims.submitter());
@@ -239,11 +238,5 @@ class SandboxTest {
     /** A shell test that succeeds when the job opens a connection to the test host's address and hears it. */
     private static String reach(String address) {
         return "(echo | nc -w 3 " + address + " " + TestHost.PORT + " 2>/dev/null | grep -q " + TestHost.ANSWER + ")";
-    }
-
-    private static EllipticCurveJsonWebKey testPlatformKey() throws Exception {
-        return (EllipticCurveJsonWebKey) JsonWebKey.Factory.newJwk(
-                new String(SandboxTest.class.getResourceAsStream("/job-token-test-key.json").readAllBytes(),
-                        StandardCharsets.UTF_8));
     }
 }

@@ -10,6 +10,8 @@ import dev.parcel.events.Topics;
 import dev.parcel.testkit.EventBusProbe;
 import dev.parcel.testkit.SelfIssuedIdentity;
 import dev.parcel.testkit.SharedInfrastructure;
+import dev.parcel.testkit.TestPlatformKey;
+import dev.parcel.tokens.JobTokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -72,9 +74,21 @@ class IdentityResourceTest {
                         "iss", "parcel-platform", "sub", "Ivictim"))))
                 .post("/v1/identities")
                 .then().statusCode(400).body("error", containsString("reserved"));
-        // Nor does a token that claims it reach the registered verifiers: job tokens are not accepted here.
+        // Nor does a token that claims it reach the registered verifiers: only the platform's key signs job tokens.
         given().auth().oauth2(identity.as("parcel-platform").token()).get("/v1/identities/me")
-                .then().statusCode(401).body("error", equalTo("job tokens are not accepted here"));
+                .then().statusCode(401).body("error", equalTo("the job token is not one the platform issued"));
+    }
+
+    @Test
+    void aJobTokenActsAsTheJobsSubmitter() {
+        var submitter = ApiTestSupport.registeredIdentity();
+        String token = JobTokens.mint(new JobTokens.JobClaims("J" + java.util.UUID.randomUUID(), 1,
+                submitter.principal(), "parcel-test/busybox:latest", List.of(), List.of(), "worker-a"),
+                TestPlatformKey.privateKey(), TestPlatformKey.keyId(), SelfIssuedIdentity.PARCEL_AUDIENCE,
+                Duration.ofMinutes(5), java.time.Instant.now());
+
+        given().auth().oauth2(token).get("/v1/identities/me")
+                .then().statusCode(200).body("id", equalTo(submitter.principal()));
     }
 
     @Test
