@@ -78,7 +78,7 @@ class GovernedJobIT {
         var job = finished(submit(TestImages.BUSYBOX));
 
         assertEquals("Succeeded", job.getString("status.phase"), job.getString("status.message"));
-        assertEquals(List.of(input), job.getList("io.accessedDocuments"));
+        assertEquals(List.of(input), accessedBy(job.getString("id")));
         assertEquals(List.of("result.txt"), job.getList("io.outputDocuments.mountPath"), "missing outputs skipped");
         String output = job.getString("io.outputDocuments[0].id");
 
@@ -106,8 +106,43 @@ class GovernedJobIT {
         assertEquals(readsBefore, readsOfTheInput(), "a refused read is not in the owner's history");
     }
 
+    /**
+     * The job's reads as the read model records them once it has heard of them: they travel on their own topic,
+     * so they can reach it a moment after the job's completion does.
+     */
+    private static List<Object> accessedBy(String jobId) {
+        var accessed = new java.util.ArrayList<List<Object>>(List.of(List.of()));
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            accessed.set(0, given().auth().oauth2(bob.token()).get("/compute/jobs/" + jobId)
+                    .then().statusCode(200).extract().jsonPath().getList("io.accessedDocuments"));
+            return !accessed.get(0).isEmpty();
+        });
+        return accessed.get(0);
+    }
+
     private static int readsOfTheInput() {
         return given().auth().oauth2(alice.token()).get("/documents/" + input + "/history")
                 .then().statusCode(200).extract().jsonPath().getList("results").size();
+    }
+
+    @Test
+    void jobWithApiAccessReadsThroughTheApiAndTheReadIsOnRecord() {
+        // busybox nc stops reading when its input ends, so the input stays open until the answer is in.
+        String script = """
+                address=${PARCEL_API_URL#http://}; path=/${address#*/}; address=${address%%/*}
+                (printf 'GET %s/storage/%s/download HTTP/1.0\\r\\nAuthorization: Bearer %s\\r\\n\\r\\n' \\
+                   "$path" "$DOCUMENT" "$PARCEL_TOKEN"; sleep 3) | nc -w 10 ${address%:*} ${address#*:} > /tmp/answer
+                grep -q 'ada lovelace' /tmp/answer
+                """;
+        String id = given().auth().oauth2(bob.token()).contentType(ContentType.JSON)
+                .body(Map.of("name", "api", "image", TestImages.BUSYBOX, "cmd", List.of("-c", script),
+                        "env", Map.of("DOCUMENT", input), "networkPolicy", Map.of("parcelApiAccess", true)))
+                .post("/compute/jobs")
+                .then().statusCode(201).extract().path("id");
+
+        var job = finished(id);
+
+        assertEquals("Succeeded", job.getString("status.phase"), job.getString("status.message"));
+        assertEquals(List.of(input), accessedBy(id));
     }
 }

@@ -43,6 +43,20 @@ final class LocalPlatform implements BeforeAllCallback {
         RestAssured.port = API_PORT;
     }
 
+    /** The pid of a service the platform runs, as bin/parcel recorded it. */
+    static long pidOf(String service) {
+        try {
+            return Long.parseLong(Files.readString(STATE.resolve("pids/" + service + ".pid")).strip());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Starts again whatever of the platform is not running, as a user would: {@code bin/parcel up --detach}. */
+    static void restartWhatStopped() {
+        up();
+    }
+
     static String apiUrl() {
         return "http://127.0.0.1:" + API_PORT + "/v1";
     }
