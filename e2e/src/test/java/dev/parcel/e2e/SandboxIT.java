@@ -5,13 +5,12 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.parcel.testkit.HostCommands;
 import dev.parcel.testkit.SelfIssuedIdentity;
 import dev.parcel.testkit.TestImages;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
-import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,14 +78,14 @@ class SandboxIT {
     }
 
     @Test
-    void jobOutlivesItsWorkersCrashAndNothingIsLeftBehind() throws Exception {
+    void jobOutlivesItsWorkersCrashAndNothingIsLeftBehind() {
         String id = submit("sleep 5; echo done > /parcel/data/out/result.txt", Map.of(
                 "networkPolicy", Map.of("egress", List.of(Map.of("cidr", "198.18.0.1/32"))),
                 "outputDocuments", List.of(Map.of("mountPath", "result.txt"))));
         awaitPhase(id, "Running");
 
-        run("kill", "-9", Long.toString(LocalPlatform.pidOf("executor")));
-        await().atMost(Duration.ofSeconds(60)).until(() -> !run("docker", "ps", "-aq", "--filter",
+        HostCommands.run(List.of("kill", "-9", Long.toString(LocalPlatform.pidOf("executor"))));
+        await().atMost(Duration.ofSeconds(60)).until(() -> !HostCommands.docker("ps", "-aq", "--filter",
                 "label=dev.parcel.job-id=" + id, "--filter", "status=exited").isEmpty());
         assertEquals("Running", job(id).getString("status.phase"), "nobody reports for a dead worker");
         LocalPlatform.restartWhatStopped();
@@ -94,20 +93,13 @@ class SandboxIT {
         awaitPhase(id, "Succeeded");
         assertEquals(List.of("result.txt"), job(id).getList("io.outputDocuments.mountPath"),
                 "the restarted worker uploaded the output the job left");
-        assertTrue(run("docker", "ps", "-aq", "--filter", "label=dev.parcel.job-id=" + id).isEmpty(),
+        assertTrue(HostCommands.docker("ps", "-aq", "--filter", "label=dev.parcel.job-id=" + id).isEmpty(),
                 "a container of the job is left");
-        assertTrue(run("docker", "network", "ls", "-q", "--filter", "label=dev.parcel.job-id=" + id).isEmpty(),
+        assertTrue(HostCommands.docker("network", "ls", "-q", "--filter", "label=dev.parcel.job-id=" + id).isEmpty(),
                 "the job's network is left");
-        assertTrue(run("docker", "volume", "ls", "-q", "--filter", "label=dev.parcel.worker-id=e2e-worker").isEmpty(),
+        assertTrue(HostCommands.docker("volume", "ls", "-q", "--filter", "label=dev.parcel.worker-id=e2e-worker").isEmpty(),
                 "a volume of the worker is left");
-        assertTrue(run("iptables", "-S").stream().noneMatch(rule -> rule.contains("PARCEL-")),
+        assertTrue(HostCommands.run(List.of("iptables", "-S")).stream().noneMatch(rule -> rule.contains("PARCEL-")),
                 "a firewall rule of the job is left");
-    }
-
-    private static List<String> run(String... command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(new ArrayList<>(List.of(command))).redirectErrorStream(true).start();
-        var lines = new String(process.getInputStream().readAllBytes()).lines().filter(l -> !l.isBlank()).toList();
-        process.waitFor();
-        return lines;
     }
 }

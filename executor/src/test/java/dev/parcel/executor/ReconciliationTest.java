@@ -10,6 +10,7 @@ import dev.parcel.events.JobScheduled;
 import dev.parcel.events.JobSpec;
 import dev.parcel.events.Topics;
 import dev.parcel.testkit.EventBusProbe;
+import dev.parcel.testkit.HostCommands;
 import dev.parcel.testkit.SharedInfrastructure;
 import dev.parcel.testkit.TestImages;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -56,7 +57,7 @@ class ReconciliationTest {
                 "--label", WORKER_LABEL, "--label", "dev.parcel.placement=" + json.writeValueAsString(job),
                 TestImages.busybox()));
         command.addAll(job.spec().cmd());
-        Commands.run(command);
+        HostCommands.run(command);
     }
 
     @Test
@@ -66,11 +67,11 @@ class ReconciliationTest {
         var stillRunning = placement("sleep 2");
         leaveContainer(stillRunning, true);
         String leftover = "X" + UUID.randomUUID();
-        Commands.run(List.of("docker", "create", "--name", "parcel-stage-" + leftover, "--label", WORKER_LABEL,
+        HostCommands.run(List.of("docker", "create", "--name", "parcel-stage-" + leftover, "--label", WORKER_LABEL,
                 TestImages.busybox()));
-        Commands.run(List.of("docker", "volume", "create", "--label", WORKER_LABEL, "parcel-in-" + leftover));
-        Commands.run(List.of("docker", "network", "create", "--label", WORKER_LABEL, "parcel-net-" + leftover));
-        Commands.run(List.of("iptables", "-N", "PARCEL-0123456789ab-OUT"));
+        HostCommands.run(List.of("docker", "volume", "create", "--label", WORKER_LABEL, "parcel-in-" + leftover));
+        HostCommands.run(List.of("docker", "network", "create", "--label", WORKER_LABEL, "parcel-net-" + leftover));
+        HostCommands.run(List.of("iptables", "-N", "PARCEL-0123456789ab-OUT"));
 
         reconciliation.reconcile();
 
@@ -79,13 +80,13 @@ class ReconciliationTest {
         assertEquals(5, exited.exitCode());
         var finished = completion(stillRunning);
         assertEquals(JobPhase.Succeeded, finished.phase(), finished.message());
-        assertTrue(Commands.run(List.of("docker", "ps", "-aq", "--filter", "label=" + WORKER_LABEL)).isEmpty(),
+        assertTrue(HostCommands.run(List.of("docker", "ps", "-aq", "--filter", "label=" + WORKER_LABEL)).isEmpty(),
                 "no container of this worker is left");
-        assertTrue(Commands.run(List.of("docker", "volume", "ls", "-q", "--filter", "label=" + WORKER_LABEL)).isEmpty(),
+        assertTrue(HostCommands.run(List.of("docker", "volume", "ls", "-q", "--filter", "label=" + WORKER_LABEL)).isEmpty(),
                 "no volume of this worker is left");
-        assertTrue(Commands.run(List.of("docker", "network", "ls", "-q", "--filter", "label=" + WORKER_LABEL)).isEmpty(),
+        assertTrue(HostCommands.run(List.of("docker", "network", "ls", "-q", "--filter", "label=" + WORKER_LABEL)).isEmpty(),
                 "no network of this worker is left");
-        assertTrue(Commands.run(List.of("iptables", "-S")).stream().noneMatch(rule -> rule.contains("PARCEL-0123456789ab")),
+        assertTrue(HostCommands.run(List.of("iptables", "-S")).stream().noneMatch(rule -> rule.contains("PARCEL-0123456789ab")),
                 "no firewall chain of a network that is gone is left");
     }
 

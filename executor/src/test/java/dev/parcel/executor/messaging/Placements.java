@@ -4,7 +4,7 @@ import dev.parcel.events.JobCompleted;
 import dev.parcel.events.JobScheduled;
 import dev.parcel.events.JobSpec;
 import dev.parcel.events.Topics;
-import dev.parcel.executor.Commands;
+import dev.parcel.testkit.HostCommands;
 import dev.parcel.testkit.EventBusProbe;
 import java.time.Duration;
 import java.util.List;
@@ -33,6 +33,6 @@ final class Placements {
     }
 
     static List<String> containersOf(JobScheduled job) {
-        return Commands.docker("ps", "-aq", "--filter", "label=dev.parcel.job-id=" + job.jobId());
+        return HostCommands.docker("ps", "-aq", "--filter", "label=dev.parcel.job-id=" + job.jobId());
     }
 }

@@ -27,7 +27,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import dev.parcel.executor.Commands;
+import dev.parcel.testkit.HostCommands;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -164,9 +164,9 @@ class SandboxTest {
             assertSucceeded(done);
             assertEquals(0, accepted.get(), "the host's own listener was reached");
         }
-        assertTrue(Commands.docker("network", "ls", "-q", "--filter", "label=dev.parcel.worker-id=" + THIS_WORKER)
+        assertTrue(HostCommands.docker("network", "ls", "-q", "--filter", "label=dev.parcel.worker-id=" + THIS_WORKER)
                 .isEmpty(), "the job network is removed");
-        assertTrue(Commands.run(List.of("iptables", "-S")).stream().noneMatch(rule -> rule.contains("PARCEL-")),
+        assertTrue(HostCommands.run(List.of("iptables", "-S")).stream().noneMatch(rule -> rule.contains("PARCEL-")),
                 "the job's firewall rules are removed");
     }
 

@@ -1,6 +1,6 @@
 package dev.parcel.executor.messaging;
 
-import dev.parcel.executor.Commands;
+import dev.parcel.testkit.HostCommands;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -42,12 +42,12 @@ final class TestHost implements AutoCloseable {
 
     @Override
     public void close() {
-        Commands.run(List.of("sh", "-c", "ip netns pids " + namespace + " | xargs -r kill; ip netns del " + namespace
+        HostCommands.run(List.of("sh", "-c", "ip netns pids " + namespace + " | xargs -r kill; ip netns del " + namespace
                 + "; ip link del " + hostSide + " 2>/dev/null; true"));
     }
 
     private static void sh(String... commands) {
-        var output = Commands.run(List.of("sh", "-ec", String.join("\n", commands)));
+        var output = HostCommands.run(List.of("sh", "-ec", String.join("\n", commands)));
         if (!output.isEmpty()) {
             throw new IllegalStateException("setting up the test host said: " + output);
         }

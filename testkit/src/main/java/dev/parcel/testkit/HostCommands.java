@@ -1,11 +1,11 @@
-package dev.parcel.executor;
+package dev.parcel.testkit;
 
 import java.io.IOException;
 import java.util.List;
 
 /** Host commands the tests use to look at (and to leave) what a job left: docker, iptables, ip. */
-public final class Commands {
-    private Commands() {
+public final class HostCommands {
+    private HostCommands() {
     }
 
     /** Runs a command to its end; its non-blank output lines, standard error included. */
