@@ -22,8 +22,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -69,42 +67,51 @@ public class Documents {
     }
 
     /**
-     * Stores the bytes, then the metadata. A failure after the blob was written removes it again, so a failed
-     * upload leaves neither a document nor an orphan blob. An upload made for a job records it as the origin.
+     * Records a document whose bytes were just stored as blob {@code blobId}. The owner must exist; when it does
+     * not, or recording fails, the blob is removed again, so a failed upload leaves neither a document nor an
+     * orphan blob. An upload made for a job records it as the origin.
      */
-    public Uni<Document> upload(String creator, Optional<JobTokens.JobClaims> job, UploadMetadata metadata,
-            Path data) {
+    public Uni<Document> record(String creator, Optional<JobTokens.JobClaims> job, UploadMetadata metadata,
+            String blobId, long size) {
         String owner = metadata.owner() == null ? creator : metadata.owner();
         var row = new DocumentEntity();
-        row.id = ResourceIds.newDocumentId();
+        row.id = blobId;
         row.creator = creator;
         row.owner = owner;
+        row.size = size;
         row.title = metadata.details() == null ? null : metadata.details().title();
         row.tags = write(metadata.details() == null || metadata.details().tags() == null
                 ? List.of() : metadata.details().tags());
         row.originatingJob = job.map(JobTokens.JobClaims::jobId).orElse(null);
         row.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        Uni<Boolean> ownerExists = owner.equals(creator) ? Uni.createFrom().item(true) : identities.exists(owner);
-        return ownerExists
-                .invoke(exists -> {
-                    if (!exists) {
-                        throw ApiProblem.invalid("metadata.owner: no identity " + owner);
-                    }
-                })
-                .chain(() -> blocking(() -> {
-                    try (InputStream in = Files.newInputStream(data)) {
-                        return blobs.write(row.id, in);
-                    }
+        return ownerMustExist(creator, owner)
+                .chain(() -> Panache.withTransaction(row::persist))
+                .onFailure().call(() -> blocking(() -> {
+                    blobs.delete(blobId);
+                    return null;
                 }))
-                .chain(size -> {
-                    row.size = size;
-                    return Panache.withTransaction(row::persist)
-                            .onFailure().call(() -> blocking(() -> {
-                                blobs.delete(row.id);
-                                return null;
-                            }));
-                })
                 .map(ignored -> toDocument(row));
+    }
+
+    /** Fails with a 400 naming the owner when it is not an identity this service knows. */
+    public Uni<Void> ownerMustExist(String creator, String owner) {
+        Uni<Boolean> exists = owner == null || owner.equals(creator) ? Uni.createFrom().item(true)
+                : identities.exists(owner);
+        return exists.invoke(known -> {
+            if (!known) {
+                throw ApiProblem.invalid("metadata.owner: no identity " + owner);
+            }
+        }).replaceWithVoid();
+    }
+
+    /** Encrypts a document's bytes into a new blob as they are read; all or nothing. Blocks. */
+    public long storeBytes(String blobId, InputStream bytes) throws IOException {
+        return blobs.write(blobId, bytes);
+    }
+
+    /** Removes a blob no document was recorded for. Blocks. */
+    public void discardBytes(String blobId) throws IOException {
+        blobs.delete(blobId);
     }
 
     /**

@@ -44,7 +44,8 @@ public class BearerTokenFilter {
         }
     }
 
-    @ServerRequestFilter
+    /** Non-blocking: it runs on the event loop (where the reactive identity lookup must) even for blocking resources. */
+    @ServerRequestFilter(nonBlocking = true)
     public Uni<Response> authenticate(ContainerRequestContext request) {
         if (identities.needsNoToken(request.getMethod(), request.getUriInfo().getPath())) {
             return Uni.createFrom().nullItem();

@@ -34,6 +34,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(SharedInfrastructure.class)
 class StorageResourceTest {
     private static final Path BLOBS = Path.of("target/test-blobs");
+    /** Where Quarkus would spool a multipart body (the test profile's quarkus.http.body.uploads-directory). */
+    private static final Path UPLOADS = Path.of("target/test-uploads");
     private SelfIssuedIdentity alice;
     private SelfIssuedIdentity bob;
 
@@ -141,6 +143,50 @@ class StorageResourceTest {
 
         String stored = new String(Files.readAllBytes(BLOBS.resolve(id)), StandardCharsets.ISO_8859_1);
         assertFalse(stored.contains(marker));
+    }
+
+    @Test
+    void anUploadInFlightLeavesNoPlaintextOnDisk() throws Exception {
+        String marker = "PLAINTEXT-MARKER-" + UUID.randomUUID();
+        String boundary = "parcel-test-boundary";
+        var body = new java.io.PipedOutputStream();
+        var sent = new java.io.PipedInputStream(body, 1 << 16);
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                        "http://127.0.0.1:" + io.restassured.RestAssured.port + "/v1/storage"))
+                .header("Authorization", "Bearer " + alice.token())
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> sent))
+                .build();
+        var response = java.net.http.HttpClient.newHttpClient()
+                .sendAsync(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+        body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"data\"; filename=\"data\"\r\n"
+                + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        for (int i = 0; i < 64; i++) {
+            body.write((marker + "\n").repeat(1000).getBytes(StandardCharsets.UTF_8));
+        }
+        body.flush();
+
+        Thread.sleep(1000);
+        assertFalse(anyFileContains(UPLOADS, marker), "the upload was spooled to disk in plaintext");
+        assertFalse(anyFileContains(BLOBS, marker), "the blob store holds plaintext");
+
+        body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        body.close();
+        assertEquals(201, response.get(30, java.util.concurrent.TimeUnit.SECONDS).statusCode());
+    }
+
+    private static boolean anyFileContains(Path directory, String text) throws IOException {
+        if (!Files.isDirectory(directory)) {
+            return false;
+        }
+        try (Stream<Path> files = Files.walk(directory)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                if (new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1).contains(text)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     @Test
