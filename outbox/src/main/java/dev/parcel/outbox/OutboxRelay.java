@@ -48,7 +48,9 @@ public class OutboxRelay {
                 failure -> LOG.warnf("outbox publish deferred to the next sweep: %s", failure.getMessage()));
     }
 
-    @Scheduled(every = "${parcel.outbox.sweep-interval:2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    /** Not before the application has started: until then the emitter's channel may not be connected yet. */
+    @Scheduled(every = "${parcel.outbox.sweep-interval:2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> sweep() {
         return publishPending().replaceWithVoid()
                 .onFailure().invoke(failure -> LOG.warnf("outbox sweep failed: %s", failure.getMessage()))

@@ -46,7 +46,8 @@ public class PlacementRound {
     }
 
     /** Catches what no event triggers: a worker that became live again, a round that failed. */
-    @Scheduled(every = "${parcel.scheduler.round-interval:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${parcel.scheduler.round-interval:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> periodically() {
         return runQuietly();
     }

@@ -19,7 +19,8 @@ public class HeartbeatPublisher {
         this.config = config;
     }
 
-    @Scheduled(every = "${parcel.executor.heartbeat-interval}", delayed = "1s")
+    /** Not before the application has started: until then the emitter's channel may not be connected yet. */
+    @Scheduled(every = "${parcel.executor.heartbeat-interval}", skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void beat() {
         var heartbeat = WorkerHeartbeat.of(config.workerId(), config.cpus(), MemoryNotation.parseBytes(config.memory()),
                 config.maxCpusPerJob(), MemoryNotation.parseBytes(config.maxMemoryPerJob()));
