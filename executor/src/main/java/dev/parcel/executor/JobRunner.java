@@ -2,9 +2,9 @@ package dev.parcel.executor;
 
 import com.github.dockerjava.api.model.Container;
 import dev.parcel.events.JobScheduled;
+import dev.parcel.events.jobspec.JobSpecRules;
 import dev.parcel.executor.config.ExecutorConfig;
 import dev.parcel.executor.domain.JobOutcome;
-import dev.parcel.executor.domain.SpecChecks;
 import dev.parcel.executor.messaging.StatusReporter;
 import dev.parcel.executor.runtime.DocumentStoreClient;
 import dev.parcel.executor.runtime.Firewall;
@@ -238,9 +238,9 @@ public class JobRunner {
 
     /** Why the job cannot run here at all, before anything is created for it. */
     private Optional<String> refusal(JobScheduled job) {
-        var problem = SpecChecks.problemWith(job.spec());
-        if (problem.isPresent()) {
-            return problem;
+        var problems = JobSpecRules.problemsWith(job.spec());
+        if (!problems.isEmpty()) {
+            return Optional.of(String.join("; ", problems));
         }
         boolean needsToken = hasInputs(job) || hasOutputs(job) || (job.spec().networkPolicy() != null
                 && Boolean.TRUE.equals(job.spec().networkPolicy().parcelApiAccess()));

@@ -9,10 +9,12 @@ import dev.parcel.events.JobSpec;
 import dev.parcel.events.JobSubmitted;
 import dev.parcel.events.JobTerminationRequested;
 import dev.parcel.events.Topics;
+import dev.parcel.events.jobspec.JobSpecRules;
 import dev.parcel.web.ApiProblem;
 import dev.parcel.events.ResourceIds;
 import dev.parcel.outbox.OutboxRelay;
 import dev.parcel.jobapi.persistence.AccessedDocuments;
+import dev.parcel.jobapi.persistence.IdentityEntity;
 import dev.parcel.jobapi.persistence.JobEntity;
 import dev.parcel.outbox.Outbox;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -45,9 +47,37 @@ public class JobSubmissions {
             String host, List<String> accessedDocuments, List<JobCompleted.OutputDocument> outputDocuments) {
     }
 
-    /** Stores the job as Pending with its JobSubmitted in one transaction; returns once both are durable. */
+    /**
+     * Checks the spec's rules and that its output owners exist, then stores the job as Pending with its
+     * JobSubmitted in one transaction; returns once both are durable.
+     */
     public Uni<Job> submit(String submitter, JobSpec spec) {
-        return Panache.withTransaction(() -> store(submitter, spec)).invoke(relay::publishSoon);
+        var problems = JobSpecRules.problemsWith(spec);
+        if (!problems.isEmpty()) {
+            return Uni.createFrom().failure(ApiProblem.invalid(String.join("; ", problems)));
+        }
+        return Panache.withTransaction(() -> outputOwnersMustExist(spec).chain(() -> store(submitter, spec)))
+                .invoke(relay::publishSoon);
+    }
+
+    private Uni<Void> outputOwnersMustExist(JobSpec spec) {
+        if (spec.outputDocuments() == null) {
+            return Uni.createFrom().voidItem();
+        }
+        var owners = spec.outputDocuments().stream().map(JobSpec.OutputDocument::owner)
+                .filter(java.util.Objects::nonNull).distinct().toList();
+        if (owners.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return IdentityEntity.<IdentityEntity>list("id in ?1", owners).invoke(known -> {
+            var knownIds = known.stream().map(identity -> identity.id).collect(java.util.stream.Collectors.toSet());
+            for (int i = 0; i < spec.outputDocuments().size(); i++) {
+                String owner = spec.outputDocuments().get(i).owner();
+                if (owner != null && !knownIds.contains(owner)) {
+                    throw ApiProblem.invalid("outputDocuments[" + i + "].owner: no identity " + owner);
+                }
+            }
+        }).replaceWithVoid();
     }
 
     private Uni<Job> store(String submitter, JobSpec spec) {

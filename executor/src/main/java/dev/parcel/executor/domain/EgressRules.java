@@ -1,6 +1,7 @@
 package dev.parcel.executor.domain;
 
 import java.util.ArrayList;
+import dev.parcel.events.jobspec.Cidr;
 import java.util.List;
 import java.util.Optional;
 

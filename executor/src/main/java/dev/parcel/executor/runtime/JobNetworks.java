@@ -6,7 +6,7 @@ import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Network;
 import dev.parcel.events.JobScheduled;
 import dev.parcel.events.JobSpec;
-import dev.parcel.executor.domain.Cidr;
+import dev.parcel.events.jobspec.Cidr;
 import dev.parcel.executor.domain.EgressRules;
 import dev.parcel.executor.runtime.Firewall.Family;
 import jakarta.enterprise.context.ApplicationScoped;

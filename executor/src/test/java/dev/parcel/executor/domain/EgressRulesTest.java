@@ -3,6 +3,7 @@ package dev.parcel.executor.domain;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.parcel.events.jobspec.Cidr;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;

@@ -181,6 +181,58 @@ class JobResourceTest {
         }
     }
 
+    private void assertRefused(Map<String, Object> extra, String errorStart) {
+        var spec = new java.util.HashMap<String, Object>(jobSpec("x", "-c", "true"));
+        spec.putAll(extra);
+        given().auth().oauth2(alice.token()).contentType(ContentType.JSON).body(spec)
+                .post("/v1/compute/jobs")
+                .then().statusCode(400).contentType(ContentType.JSON).body("error", startsWith(errorStart));
+    }
+
+    @Test
+    void specsBreakingARuleAreRefusedNamingTheFieldAndTheRule() {
+        assertRefused(Map.of("image", "Not A Reference"), "image: is not a valid Docker image reference");
+        assertRefused(Map.of("env", Map.of("Path", "/tmp")), "env.PATH: a job may not set PATH");
+        assertRefused(Map.of("memory", "2M"), "memory: must be at least 4M");
+        assertRefused(Map.of("memory", "1.5G"), "memory: must be a positive integer followed by M or G");
+        assertRefused(Map.of("cpus", 0), "cpus: must be a number greater than 0");
+        assertRefused(Map.of("inputDocuments", List.of(Map.of("id", "D1", "mountPath", "../x"))),
+                "inputDocuments[0].mountPath: has an empty, '.' or '..' segment");
+        assertRefused(Map.of("outputDocuments", List.of(Map.of("mountPath", "a"), Map.of("mountPath", "a"))),
+                "outputDocuments[1].mountPath: appears twice");
+        assertRefused(Map.of("outputDocuments", List.of(Map.of("mountPath", "a", "owner", "Inobody"))),
+                "outputDocuments[0].owner: no identity Inobody");
+        assertRefused(Map.of("networkPolicy", Map.of("egress", List.of(Map.of("cidr", "example.com")))),
+                "networkPolicy.egress[0].cidr: 'example.com' is not an IPv4 or IPv6");
+    }
+
+    @Test
+    void valuesOfTheWrongTypeAreRefusedNotConverted() {
+        assertRefused(Map.of("cmd", List.of("-c", 1)), "cmd[1]: has the wrong type");
+        assertRefused(Map.of("env", Map.of("A", true)), "env.A: has the wrong type");
+        assertRefused(Map.of("cpus", "2"), "cpus: has the wrong type");
+        assertRefused(Map.of("networkPolicy", Map.of("parcelApiAccess", "yes")),
+                "networkPolicy.parcelApiAccess: has the wrong type");
+    }
+
+    @Test
+    void unknownFieldsAreIgnoredAndLargeRequestsAreClampedNotRefused() {
+        var spec = new java.util.HashMap<String, Object>(jobSpec("x", "-c", "true"));
+        spec.putAll(Map.of("somethingNew", 1, "cpus", 1000, "memory", "1000G"));
+        given().auth().oauth2(alice.token()).contentType(ContentType.JSON).body(spec)
+                .post("/v1/compute/jobs")
+                .then().statusCode(201);
+    }
+
+    @Test
+    void aSpecOverOneMebibyteIsTooLarge() {
+        var spec = new java.util.HashMap<String, Object>(jobSpec("x", "-c", "true"));
+        spec.put("padding", "x".repeat(1 << 20));
+        given().auth().oauth2(alice.token()).contentType(ContentType.JSON).body(spec)
+                .post("/v1/compute/jobs")
+                .then().statusCode(413).contentType(ContentType.JSON).body("error", containsString("at most"));
+    }
+
     @Test
     void malformedBodiesAreRefusedWithAJsonError() {
         String token = alice.token();

@@ -1,4 +1,4 @@
-package dev.parcel.executor.domain;
+package dev.parcel.events.jobspec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package dev.parcel.executor.domain;
+package dev.parcel.events.jobspec;
 
 import com.google.common.net.InetAddresses;
 import java.net.Inet4Address;

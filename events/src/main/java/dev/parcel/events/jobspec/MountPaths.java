@@ -1,4 +1,4 @@
-package dev.parcel.executor.domain;
+package dev.parcel.events.jobspec;
 
 import java.util.Optional;
 
