@@ -1,9 +1,7 @@
 package dev.parcel.jobapi;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.parcel.events.JobCompleted;
 import dev.parcel.events.JobPhase;
 import dev.parcel.events.JobSpec;
 import dev.parcel.events.JobSubmitted;
@@ -13,11 +11,9 @@ import dev.parcel.events.jobspec.JobSpecRules;
 import dev.parcel.web.ApiProblem;
 import dev.parcel.events.ResourceIds;
 import dev.parcel.outbox.OutboxRelay;
-import dev.parcel.jobapi.persistence.AccessedDocuments;
 import dev.parcel.jobapi.persistence.IdentityEntity;
 import dev.parcel.jobapi.persistence.JobEntity;
 import dev.parcel.outbox.Outbox;
-import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,33 +21,26 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 
-/** Accepting jobs and reading them back, for their submitter only. */
+/** Accepting jobs, and terminating them at their submitter's request. */
 @ApplicationScoped
 public class JobSubmissions {
-    private static final TypeReference<List<JobCompleted.OutputDocument>> OUTPUTS = new TypeReference<>() {
-    };
-
     private final Outbox outbox;
     private final OutboxRelay relay;
-    private final AccessedDocuments accessed;
+    private final JobReads reads;
     private final ObjectMapper json;
 
-    JobSubmissions(Outbox outbox, OutboxRelay relay, AccessedDocuments accessed, ObjectMapper json) {
+    JobSubmissions(Outbox outbox, OutboxRelay relay, JobReads reads, ObjectMapper json) {
         this.outbox = outbox;
         this.relay = relay;
-        this.accessed = accessed;
+        this.reads = reads;
         this.json = json;
-    }
-
-    public record Job(String id, String submitter, Instant createdAt, JobSpec spec, JobPhase phase, String message,
-            String host, List<String> accessedDocuments, List<JobCompleted.OutputDocument> outputDocuments) {
     }
 
     /**
      * Checks the spec's rules and that its output owners exist, then stores the job as Pending with its
      * JobSubmitted in one transaction; returns once both are durable.
      */
-    public Uni<Job> submit(String submitter, JobSpec spec) {
+    public Uni<JobReads.Job> submit(String submitter, JobSpec spec) {
         var problems = JobSpecRules.problemsWith(spec);
         if (!problems.isEmpty()) {
             return Uni.createFrom().failure(ApiProblem.invalid(String.join("; ", problems)));
@@ -80,7 +69,7 @@ public class JobSubmissions {
         }).replaceWithVoid();
     }
 
-    private Uni<Job> store(String submitter, JobSpec spec) {
+    private Uni<JobReads.Job> store(String submitter, JobSpec spec) {
         var job = new JobEntity();
         job.id = ResourceIds.newJobId();
         job.submitter = submitter;
@@ -90,7 +79,7 @@ public class JobSubmissions {
         job.phase = JobPhase.Pending;
         return job.persist()
                 .chain(() -> outbox.append(Topics.JOB_SUBMITTED, JobSubmitted.of(job.id, submitter, spec)))
-                .map(ignored -> toJob(job, List.of()));
+                .map(ignored -> reads.toJob(job, List.of()));
     }
 
     /**
@@ -107,28 +96,6 @@ public class JobSubmissions {
             }
             return outbox.append(Topics.JOB_TERMINATION_REQUESTED, JobTerminationRequested.of(jobId, caller));
         })).invoke(relay::publishSoon);
-    }
-
-    /** The job, when {@code caller} may see it; otherwise the same 404 as for a job that does not exist. */
-    @WithSession
-    public Uni<Job> find(String caller, String jobId) {
-        return JobEntity.<JobEntity>findById(jobId).chain(job -> {
-            if (job == null || !job.submitter.equals(caller)) {
-                return Uni.createFrom().failure(ApiProblem.notFound("no job " + jobId));
-            }
-            return accessed.of(jobId).map(documents -> toJob(job, documents));
-        });
-    }
-
-    private Job toJob(JobEntity row, List<String> accessedDocuments) {
-        try {
-            List<JobCompleted.OutputDocument> outputs = row.outputDocuments == null ? List.of()
-                    : json.readValue(row.outputDocuments, OUTPUTS);
-            return new Job(row.id, row.submitter, row.createdAt, json.readValue(row.spec, JobSpec.class), row.phase,
-                    row.message, row.host, accessedDocuments, outputs);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("stored job is not JSON", e);
-        }
     }
 
     private String write(JobSpec spec) {

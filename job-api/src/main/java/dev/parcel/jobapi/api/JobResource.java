@@ -2,8 +2,9 @@ package dev.parcel.jobapi.api;
 
 import dev.parcel.events.JobPhase;
 import dev.parcel.events.JobSpec;
+import dev.parcel.jobapi.JobReads;
+import dev.parcel.jobapi.JobReads.Job;
 import dev.parcel.jobapi.JobSubmissions;
-import dev.parcel.jobapi.JobSubmissions.Job;
 import dev.parcel.web.Caller;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
@@ -21,16 +22,19 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.jboss.resteasy.reactive.ResponseStatus;
+import org.jboss.resteasy.reactive.RestQuery;
 
 @Path("/v1/compute/jobs")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public class JobResource {
     private final JobSubmissions jobs;
+    private final JobReads reads;
     private final Caller caller;
 
-    JobResource(JobSubmissions jobs, Caller caller) {
+    JobResource(JobSubmissions jobs, JobReads reads, Caller caller) {
         this.jobs = jobs;
+        this.reads = reads;
         this.caller = caller;
     }
 
@@ -76,22 +80,38 @@ public class JobResource {
     public record JobStatusView(String id, Instant createdAt, StatusView status) {
     }
 
+    /** A page of jobs; {@code nextPageToken} is empty on the last page. */
+    public record JobPageView(List<JobView> results, String nextPageToken) {
+    }
+
     @POST
     @ResponseStatus(201)
     public Uni<JobView> submit(@Valid @NotNull JobSpecRequest spec) {
         return jobs.submit(caller.identityId(), spec.toSpec()).map(JobView::of);
     }
 
+    /**
+     * The jobs the caller submitted and the jobs that read documents it owns, newest first; {@code submitter} and
+     * {@code input-owner} narrow the list.
+     */
+    @GET
+    public Uni<JobPageView> list(@RestQuery String submitter, @RestQuery("input-owner") String inputOwner,
+            @RestQuery("page-size") String pageSize, @RestQuery("page-token") String pageToken) {
+        return reads.list(caller.identityId(), submitter, inputOwner, pageSize, pageToken).map(page ->
+                new JobPageView(page.results().stream().map(JobView::of).toList(), page.nextPageToken()));
+    }
+
+    /** The job, for its submitter and the owners of documents it read. */
     @GET
     @Path("/{id}")
     public Uni<JobView> get(@PathParam("id") String id) {
-        return jobs.find(caller.identityId(), id).map(JobView::of);
+        return reads.find(caller.identityId(), id).map(JobView::of);
     }
 
     @GET
     @Path("/{id}/status")
     public Uni<JobStatusView> status(@PathParam("id") String id) {
-        return jobs.find(caller.identityId(), id)
+        return reads.status(caller.identityId(), id)
                 .map(job -> new JobStatusView(job.id(), job.createdAt(), StatusView.of(job)));
     }
 

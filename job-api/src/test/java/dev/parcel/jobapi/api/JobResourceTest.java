@@ -189,6 +189,75 @@ class JobResourceTest {
                 .then().statusCode(400).contentType(ContentType.JSON).body("error", startsWith(errorStart));
     }
 
+    private static List<String> listed(SelfIssuedIdentity who, String query) {
+        return given().auth().oauth2(who.token()).get("/v1/compute/jobs" + query)
+                .then().statusCode(200).extract().jsonPath().getList("results.id");
+    }
+
+    /** A read of one of {@code owner}'s documents made by the job, as the document-store announces it. */
+    private static void readBy(String jobId, SelfIssuedIdentity owner, String documentId) {
+        EventBusProbe.publish(Topics.DOCUMENT_ACCESSED, documentId,
+                DocumentAccessed.of(documentId, owner.principal(), "Ireader", jobId));
+    }
+
+    @Test
+    void listingShowsOwnJobsAndJobsThatReadOwnDocumentsNewestFirst() {
+        var bob = registeredIdentity();
+        String first = submit(alice, jobSpec("a1", "-c", "true"));
+        String bobsReader = submit(bob, jobSpec("b1", "-c", "true"));
+        String second = submit(alice, jobSpec("a2", "-c", "true"));
+        String bobsOther = submit(bob, jobSpec("b2", "-c", "true"));
+        readBy(bobsReader, alice, "Dalice");
+        await().atMost(Duration.ofSeconds(30)).until(() -> listed(alice, "").contains(bobsReader));
+
+        assertEquals(List.of(second, bobsReader, first), listed(alice, ""));
+        assertEquals(List.of(bobsReader), listed(alice, "?submitter=" + bob.principal()));
+        assertEquals(List.of(bobsReader), listed(alice, "?input-owner=" + alice.principal()));
+        assertEquals(List.of(second, first), listed(alice, "?submitter=" + alice.principal()));
+        assertEquals(List.of(bobsOther, bobsReader), listed(bob, ""));
+        assertEquals(List.of(), listed(bob, "?input-owner=" + alice.principal() + "&submitter=" + alice.principal()));
+
+        given().auth().oauth2(alice.token()).get("/v1/compute/jobs/" + bobsReader)
+                .then().statusCode(200).body("io.accessedDocuments", equalTo(List.of("Dalice")));
+        given().auth().oauth2(alice.token()).get("/v1/compute/jobs/" + bobsReader + "/status").then().statusCode(200);
+        given().auth().oauth2(alice.token()).get("/v1/compute/jobs/" + bobsOther).then().statusCode(404);
+        given().auth().oauth2(alice.token()).delete("/v1/compute/jobs/" + bobsReader).then().statusCode(404);
+    }
+
+    @Test
+    void pagesAreStableWhileNewJobsArrive() {
+        var carol = registeredIdentity();
+        var submitted = new java.util.ArrayList<String>();
+        for (int i = 0; i < 5; i++) {
+            submitted.add(0, submit(carol, jobSpec("p" + i, "-c", "true")));
+        }
+        var firstPage = given().auth().oauth2(carol.token()).get("/v1/compute/jobs?page-size=2")
+                .then().statusCode(200).extract().jsonPath();
+        String newer = submit(carol, jobSpec("newer", "-c", "true"));
+
+        var seen = new java.util.ArrayList<String>(firstPage.getList("results.id"));
+        String token = firstPage.getString("nextPageToken");
+        while (!token.isEmpty()) {
+            var page = given().auth().oauth2(carol.token()).get("/v1/compute/jobs?page-size=2&page-token=" + token)
+                    .then().statusCode(200).extract().jsonPath();
+            seen.addAll(page.getList("results.id"));
+            token = page.getString("nextPageToken");
+        }
+
+        assertEquals(submitted, seen, "every job once, newest first, and none that arrived after the first page");
+        assertEquals(newer, listed(carol, "?page-size=1").get(0));
+    }
+
+    @Test
+    void badPagingIsRefused() {
+        for (String query : new String[] {"?page-size=0", "?page-size=1001", "?page-size=ten"}) {
+            given().auth().oauth2(alice.token()).get("/v1/compute/jobs" + query)
+                    .then().statusCode(400).body("error", startsWith("page-size:"));
+        }
+        given().auth().oauth2(alice.token()).get("/v1/compute/jobs?page-token=not-ours")
+                .then().statusCode(400).body("error", startsWith("page-token:"));
+    }
+
     @Test
     void specsBreakingARuleAreRefusedNamingTheFieldAndTheRule() {
         assertRefused(Map.of("image", "Not A Reference"), "image: is not a valid Docker image reference");
