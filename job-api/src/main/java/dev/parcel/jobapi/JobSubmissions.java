@@ -13,6 +13,7 @@ import dev.parcel.events.ResourceIds;
 import dev.parcel.outbox.OutboxRelay;
 import dev.parcel.jobapi.persistence.IdentityEntity;
 import dev.parcel.jobapi.persistence.JobEntity;
+import dev.parcel.jobapi.persistence.StatusChanges;
 import dev.parcel.outbox.Outbox;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -27,12 +28,14 @@ public class JobSubmissions {
     private final Outbox outbox;
     private final OutboxRelay relay;
     private final JobReads reads;
+    private final StatusChanges statusChanges;
     private final ObjectMapper json;
 
-    JobSubmissions(Outbox outbox, OutboxRelay relay, JobReads reads, ObjectMapper json) {
+    JobSubmissions(Outbox outbox, OutboxRelay relay, JobReads reads, StatusChanges statusChanges, ObjectMapper json) {
         this.outbox = outbox;
         this.relay = relay;
         this.reads = reads;
+        this.statusChanges = statusChanges;
         this.json = json;
     }
 
@@ -78,6 +81,8 @@ public class JobSubmissions {
         job.spec = write(spec);
         job.phase = JobPhase.Pending;
         return job.persist()
+                .chain(() -> statusChanges.record(new StatusChanges.Change(job.id, job.statusSeq, job.phase, null,
+                        null, job.createdAt)))
                 .chain(() -> outbox.append(Topics.JOB_SUBMITTED, JobSubmitted.of(job.id, submitter, spec)))
                 .map(ignored -> reads.toJob(job, List.of()));
     }

@@ -4,8 +4,12 @@ import dev.parcel.events.JobPhase;
 import dev.parcel.events.JobSpec;
 import dev.parcel.jobapi.JobReads;
 import dev.parcel.jobapi.JobReads.Job;
+import dev.parcel.jobapi.JobStatusStream;
 import dev.parcel.jobapi.JobSubmissions;
 import dev.parcel.web.Caller;
+import io.quarkus.vertx.VertxContextSupport;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -13,11 +17,15 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -30,11 +38,13 @@ import org.jboss.resteasy.reactive.RestQuery;
 public class JobResource {
     private final JobSubmissions jobs;
     private final JobReads reads;
+    private final JobStatusStream statusStream;
     private final Caller caller;
 
-    JobResource(JobSubmissions jobs, JobReads reads, Caller caller) {
+    JobResource(JobSubmissions jobs, JobReads reads, JobStatusStream statusStream, Caller caller) {
         this.jobs = jobs;
         this.reads = reads;
+        this.statusStream = statusStream;
         this.caller = caller;
     }
 
@@ -113,6 +123,51 @@ public class JobResource {
     public Uni<JobStatusView> status(@PathParam("id") String id) {
         return reads.status(caller.identityId(), id)
                 .map(job -> new JobStatusView(job.id(), job.createdAt(), StatusView.of(job)));
+    }
+
+    /**
+     * Server-Sent Events: the job's current status at once, then every change until it ends, when the stream
+     * closes. Each event's id numbers the status; a client reconnecting with {@code Last-Event-ID} gets what came
+     * after it.
+     */
+    @GET
+    @Path("/{id}/events")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @Blocking
+    public Multi<OutboundSseEvent> events(@PathParam("id") String id,
+            @HeaderParam("Last-Event-ID") String lastEventId, @Context Sse sse) {
+        // Decided before the stream starts, so that a refusal is still an ordinary 404 with a JSON error.
+        Job job = awaitOnWorker(() -> reads.status(caller.identityId(), id));
+        return statusStream.follow(job, seenSeq(lastEventId)).map(change -> sse.newEventBuilder()
+                .id(Integer.toString(change.seq()))
+                .name("status")
+                .mediaType(MediaType.APPLICATION_JSON_TYPE)
+                .data(StatusEventView.class, new StatusEventView(change.jobId(),
+                        new StatusView(change.phase(), change.message(), change.host())))
+                .build());
+    }
+
+    /** What a status event carries: Parcel's PODJobStatusReport. */
+    public record StatusEventView(String id, StatusView status) {
+    }
+
+    /** Runs reactive work (Hibernate Reactive needs its Vert.x context) from this worker thread, and waits. */
+    private static <T> T awaitOnWorker(java.util.function.Supplier<Uni<T>> work) {
+        try {
+            return VertxContextSupport.subscribeAndAwait(work);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static int seenSeq(String lastEventId) {
+        try {
+            return lastEventId == null ? 0 : Math.max(0, Integer.parseInt(lastEventId.trim()));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     /** Terminates the job (204): a pending job never starts, a running one is killed; a finished one stays as is. */

@@ -10,9 +10,11 @@ import dev.parcel.jobapi.domain.JobLifecycle;
 import dev.parcel.jobapi.persistence.AccessedDocuments;
 import dev.parcel.jobapi.persistence.JobEntity;
 import dev.parcel.jobapi.persistence.ProcessedEvents;
+import dev.parcel.jobapi.persistence.StatusChanges;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -27,11 +29,14 @@ public class JobEventProjection {
 
     private final ProcessedEvents processed;
     private final AccessedDocuments accessed;
+    private final StatusChanges statusChanges;
     private final ObjectMapper json;
 
-    JobEventProjection(ProcessedEvents processed, AccessedDocuments accessed, ObjectMapper json) {
+    JobEventProjection(ProcessedEvents processed, AccessedDocuments accessed, StatusChanges statusChanges,
+            ObjectMapper json) {
         this.processed = processed;
         this.accessed = accessed;
+        this.statusChanges = statusChanges;
         this.json = json;
     }
 
@@ -69,18 +74,25 @@ public class JobEventProjection {
             String message, Consumer<JobEntity> alsoOnAccept) {
         return processed.firstTime(eventId).chain(first -> !first
                 ? Uni.createFrom().voidItem()
-                : JobEntity.<JobEntity>findById(jobId).invoke(job -> {
+                // Locked: a job's progress and its completion arrive on two topics and are applied concurrently.
+                : JobEntity.<JobEntity>findById(jobId, LockModeType.PESSIMISTIC_WRITE).chain(job -> {
                     if (job == null) {
                         LOG.warnf("ignoring a report about unknown job %s", jobId);
-                    } else if (JobLifecycle.accepts(job.phase, job.attempt, attempt, phase)) {
-                        job.phase = phase;
-                        job.message = message;
-                        job.attempt = attempt;
-                        job.host = workerId;
-                        job.updatedAt = Instant.now();
-                        alsoOnAccept.accept(job);
+                        return Uni.createFrom().voidItem();
                     }
-                }).replaceWithVoid());
+                    if (!JobLifecycle.accepts(job.phase, job.attempt, attempt, phase)) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    job.phase = phase;
+                    job.message = message;
+                    job.attempt = attempt;
+                    job.host = workerId;
+                    job.updatedAt = Instant.now();
+                    job.statusSeq += 1;
+                    alsoOnAccept.accept(job);
+                    return statusChanges.record(new StatusChanges.Change(job.id, job.statusSeq, phase, message,
+                            workerId, job.updatedAt));
+                }));
     }
 
     private String write(Object value) {

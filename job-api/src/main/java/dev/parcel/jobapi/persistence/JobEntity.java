@@ -42,6 +42,10 @@ public class JobEntity extends PanacheEntityBase {
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
 
+    /** How many statuses the job has had; the newest is number {@code statusSeq} in job_status_changes. */
+    @Column(name = "status_seq", nullable = false)
+    public int statusSeq = 1;
+
     /** The documents made from its outputs, as JSON {@code [{id, mountPath}]}; null until it completes. */
     @Column(name = "output_documents")
     public String outputDocuments;
