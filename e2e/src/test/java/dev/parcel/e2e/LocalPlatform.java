@@ -43,6 +43,11 @@ final class LocalPlatform implements BeforeAllCallback {
         RestAssured.port = API_PORT;
     }
 
+    /** The checkout the platform was started from. */
+    static Path root() {
+        return ROOT;
+    }
+
     /** The pid of a service the platform runs, as bin/parcel recorded it. */
     static long pidOf(String service) {
         try {

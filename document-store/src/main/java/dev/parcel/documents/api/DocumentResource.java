@@ -18,7 +18,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import org.jboss.resteasy.reactive.ResponseStatus;
 
@@ -86,14 +85,17 @@ public class DocumentResource {
                 instant("before", before), pageSize, pageToken);
     }
 
+    /** ISO-8601, or milliseconds since the epoch, which is what the Parcel client sends for a Date. */
     private static Instant instant(String parameter, String value) {
         if (value == null) {
             return null;
         }
         try {
-            return OffsetDateTime.parse(value).toInstant();
-        } catch (DateTimeParseException e) {
-            throw ApiProblem.invalid(parameter + ": must be an ISO-8601 timestamp such as 2026-01-01T00:00:00Z");
+            return value.chars().allMatch(Character::isDigit) && !value.isEmpty()
+                    ? Instant.ofEpochMilli(Long.parseLong(value)) : OffsetDateTime.parse(value).toInstant();
+        } catch (java.time.DateTimeException | NumberFormatException e) {
+            throw ApiProblem.invalid(parameter + ": must be an ISO-8601 timestamp such as 2026-01-01T00:00:00Z,"
+                    + " or milliseconds since the epoch");
         }
     }
 }

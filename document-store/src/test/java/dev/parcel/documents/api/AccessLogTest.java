@@ -94,6 +94,13 @@ class AccessLogTest {
         given().auth().oauth2(alice.token()).queryParam("after", "2999-01-01T00:00:00Z")
                 .get("/v1/documents/" + document + "/history")
                 .then().statusCode(200).body("results", hasSize(0));
+        // The Parcel client sends a Date as milliseconds since the epoch.
+        given().auth().oauth2(alice.token()).queryParam("after", Long.toString(32503680000000L))
+                .get("/v1/documents/" + document + "/history")
+                .then().statusCode(200).body("results", hasSize(0));
+        given().auth().oauth2(alice.token()).queryParam("after", "0")
+                .get("/v1/documents/" + document + "/history")
+                .then().statusCode(200).body("results", hasSize(4));
         given().auth().oauth2(alice.token()).queryParam("before", "yesterday")
                 .get("/v1/documents/" + document + "/history")
                 .then().statusCode(400).body("error", startsWith("before:"));
