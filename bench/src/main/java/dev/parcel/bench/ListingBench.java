@@ -40,8 +40,8 @@ public final class ListingBench {
         String jdbc = args[1];
         int jobs = Integer.parseInt(args[2]);
         var bench = new ListingBench(api);
-        var submitter = bench.register();
-        var owner = bench.register();
+        var submitter = Identities.register(bench.http, api);
+        var owner = Identities.register(bench.http, api);
         try (Connection db = DriverManager.getConnection(jdbc)) {
             seed(db, jobs, submitter.principal(), owner.principal());
             var report = new Report("Listing at " + jobs + " jobs", "bench/run listing " + jobs,
@@ -84,16 +84,6 @@ public final class ListingBench {
             throw new IllegalStateException(url + " gave a short page: " + page.path("results").size());
         }
         return page;
-    }
-
-    private SelfIssuedIdentity register() throws Exception {
-        var identity = new SelfIssuedIdentity();
-        var response = http.send(HttpRequest.newBuilder(URI.create(api + "/identities"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(
-                        Map.of("tokenVerifiers", List.of(Map.of("publicKey", identity.publicJwk()))))))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        return identity.as(json.readTree(response.body()).path("id").asText());
     }
 
     /** Replaces the benchmark's jobs: {@code jobs} of them, newest first by number. */

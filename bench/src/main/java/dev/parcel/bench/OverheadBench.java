@@ -39,7 +39,7 @@ public final class OverheadBench {
 
     private OverheadBench(String api) throws Exception {
         this.api = api;
-        this.submitter = register();
+        this.submitter = Identities.register(http, api);
         awaitKnownToTheDocumentStore();
         this.input = upload(new byte[1024]);
     }
@@ -120,16 +120,6 @@ public final class OverheadBench {
                 .header("Authorization", "Bearer " + submitter.token())
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body))).build();
-    }
-
-    private SelfIssuedIdentity register() throws Exception {
-        var identity = new SelfIssuedIdentity();
-        var response = http.send(HttpRequest.newBuilder(URI.create(api + "/identities"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(
-                        Map.of("tokenVerifiers", List.of(Map.of("publicKey", identity.publicJwk()))))))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        return identity.as(json.readTree(response.body()).path("id").asText());
     }
 
     private void awaitKnownToTheDocumentStore() throws Exception {

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -35,17 +36,39 @@ public class OutboxRelay {
 
     private final Pool database;
     private final MutinyEmitter<String> kafka;
+    /** 0: idle; 1: a pass runs; more: commits were announced during it. */
+    private final AtomicInteger publishing = new AtomicInteger();
 
     OutboxRelay(Pool database, @Channel("outbox") MutinyEmitter<String> kafka) {
         this.database = database;
         this.kafka = kafka;
     }
 
-    /** Publishes what is pending now, without making the caller wait; the sweep retries anything that fails. */
+    /**
+     * Publishes what is pending now, without making the caller wait; the sweep retries anything that fails. Calls
+     * made while a publication runs are coalesced into one more pass after it, so a burst of commits costs a few
+     * batches rather than a transaction each.
+     */
     public void publishSoon() {
-        publishPending().subscribe().with(
-                published -> { },
-                failure -> LOG.warnf("outbox publish deferred to the next sweep: %s", failure.getMessage()));
+        if (publishing.getAndIncrement() == 0) {
+            pass();
+        }
+    }
+
+    private void pass() {
+        publishPending().subscribe().with(published -> passDone(), failure -> {
+            LOG.warnf("outbox publish deferred to the next sweep: %s", failure.getMessage());
+            publishing.set(0);
+        });
+    }
+
+    /** Runs one more pass if commits were announced during this one, else goes idle. */
+    private void passDone() {
+        if (publishing.getAndSet(1) > 1) {
+            pass();
+        } else if (!publishing.compareAndSet(1, 0)) {
+            passDone();
+        }
     }
 
     /** Not before the application has started: until then the emitter's channel may not be connected yet. */

@@ -5,8 +5,8 @@ import dev.parcel.events.ResourceIds;
 import dev.parcel.tokens.JobTokens;
 import dev.parcel.web.ApiProblem;
 import dev.parcel.web.Caller;
+import dev.parcel.web.ReactiveWork;
 import io.smallrye.mutiny.Multi;
-import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.buffer.Buffer;
@@ -22,7 +22,6 @@ import jakarta.ws.rs.core.MediaType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Optional;
-import java.util.function.Supplier;
 import org.jboss.resteasy.reactive.ResponseStatus;
 import org.jboss.logging.Logger;
 
@@ -61,7 +60,7 @@ public class StorageResource {
                 @Override
                 public void metadata(String text) {
                     received.metadata = documents.readMetadata(text);
-                    await(() -> documents.ownerMustExist(creator, received.metadata.owner()));
+                    ReactiveWork.await(() -> documents.ownerMustExist(creator, received.metadata.owner()));
                 }
 
                 @Override
@@ -83,7 +82,7 @@ public class StorageResource {
         if (received.size == null) {
             throw ApiProblem.invalid("data: the multipart body needs a part named data with the document's bytes");
         }
-        return DocumentView.of(await(() -> documents.record(creator, job, received.metadata, blobId,
+        return DocumentView.of(ReactiveWork.await(() -> documents.record(creator, job, received.metadata, blobId,
                 received.size)));
     }
 
@@ -94,17 +93,6 @@ public class StorageResource {
             } catch (IOException e) {
                 LOG.warnf("could not remove blob %s of a failed upload: %s", blobId, e.getMessage());
             }
-        }
-    }
-
-    /** Runs reactive work (Hibernate Reactive needs its Vert.x context) from this worker thread, and waits. */
-    private static <T> T await(Supplier<Uni<T>> work) {
-        try {
-            return VertxContextSupport.subscribeAndAwait(work);
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Throwable e) {
-            throw new IllegalStateException(e);
         }
     }
 

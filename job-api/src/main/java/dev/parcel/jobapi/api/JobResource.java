@@ -7,7 +7,7 @@ import dev.parcel.jobapi.JobReads.Job;
 import dev.parcel.jobapi.JobStatusStream;
 import dev.parcel.jobapi.JobSubmissions;
 import dev.parcel.web.Caller;
-import io.quarkus.vertx.VertxContextSupport;
+import dev.parcel.web.ReactiveWork;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -137,7 +137,7 @@ public class JobResource {
     public Multi<OutboundSseEvent> events(@PathParam("id") String id,
             @HeaderParam("Last-Event-ID") String lastEventId, @Context Sse sse) {
         // Decided before the stream starts, so that a refusal is still an ordinary 404 with a JSON error.
-        Job job = awaitOnWorker(() -> reads.status(caller.identityId(), id));
+        Job job = ReactiveWork.await(() -> reads.status(caller.identityId(), id));
         return statusStream.follow(job, seenSeq(lastEventId)).map(change -> sse.newEventBuilder()
                 .id(Integer.toString(change.seq()))
                 .name("status")
@@ -149,17 +149,6 @@ public class JobResource {
 
     /** What a status event carries: Parcel's PODJobStatusReport. */
     public record StatusEventView(String id, StatusView status) {
-    }
-
-    /** Runs reactive work (Hibernate Reactive needs its Vert.x context) from this worker thread, and waits. */
-    private static <T> T awaitOnWorker(java.util.function.Supplier<Uni<T>> work) {
-        try {
-            return VertxContextSupport.subscribeAndAwait(work);
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Throwable e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static int seenSeq(String lastEventId) {
