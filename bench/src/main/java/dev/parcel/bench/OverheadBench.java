@@ -155,7 +155,7 @@ public final class OverheadBench {
         return json.readTree(response.body()).path("id").asText();
     }
 
-    private static DockerClient docker() {
+    static DockerClient docker() {
         String host = "unix:///var/run/docker.sock";
         var transport = new ApacheDockerHttpClient.Builder().dockerHost(URI.create(host))
                 .connectionTimeout(Duration.ofSeconds(10)).build();
