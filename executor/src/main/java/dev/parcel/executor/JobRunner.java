@@ -114,6 +114,7 @@ public class JobRunner {
                     outcome = JobOutcome.notStarted("the worker restarted before the job started; it did not run");
                 } else {
                     LOG.infof("job %s attempt %d: resuming it after a restart", job.jobId(), job.attempt());
+                    running.put(job.jobId(), container.getId());
                     Duration ran = Duration.between(containers.startedAt(container.getId()), Instant.now());
                     outcome = awaitAndCollect(job, container.getId(), maxRunTime.minus(ran));
                 }
@@ -207,7 +208,6 @@ public class JobRunner {
     /** Waits for the container at most {@code left}, then says how it ended and uploads its outputs. */
     private JobOutcome awaitAndCollect(JobScheduled job, String containerId, Duration left)
             throws IOException, InterruptedException {
-        running.put(job.jobId(), containerId);
         if (!containers.awaitExit(containerId, left)) {
             containers.kill(containerId);
             return JobOutcome.exceededRunTime(maxRunTime);
@@ -224,8 +224,8 @@ public class JobRunner {
 
     private void cleanUp(JobScheduled job, Optional<String> container, Optional<JobNetwork> network) {
         running.remove(job.jobId());
-        container.ifPresent(containers::remove);
         if (container.isPresent()) {
+            containers.remove(container.get());
             volumes.remove(job);
         }
         network.ifPresent(networks::close);
@@ -244,7 +244,7 @@ public class JobRunner {
         }
         boolean needsToken = hasInputs(job) || hasOutputs(job) || (job.spec().networkPolicy() != null
                 && Boolean.TRUE.equals(job.spec().networkPolicy().parcelApiAccess()));
-        if (needsToken && tokens.tokenFor(job).isEmpty()) {
+        if (needsToken && !tokens.canIssue()) {
             return Optional.of("this worker cannot give jobs access to documents or the API: it has no job-token"
                     + " signing key");
         }

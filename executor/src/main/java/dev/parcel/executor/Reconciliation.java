@@ -64,7 +64,7 @@ public class Reconciliation {
         for (String network : networks.networksLabelled(JobContainers.LABEL_WORKER, workerId)) {
             if (!networksInUse.contains(network)) {
                 LOG.infof("removing leftover job network %s", network);
-                networks.removeLeftover(network);
+                networks.remove(network);
             }
         }
         networks.removeOrphanedChains();

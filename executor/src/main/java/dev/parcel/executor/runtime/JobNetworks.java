@@ -35,6 +35,7 @@ public class JobNetworks {
     private final DockerClient docker;
     private final Firewall firewall;
     private final ApiRelays relays;
+    private final Map<Family, String> forwardHooks = new java.util.concurrent.ConcurrentHashMap<>();
 
     JobNetworks(DockerEngine engine, Firewall firewall, ApiRelays relays) {
         this.docker = engine.client();
@@ -90,11 +91,10 @@ public class JobNetworks {
             var allowed = job.spec().networkPolicy().egress() == null ? List.<Cidr>of()
                     : job.spec().networkPolicy().egress().stream().map(peer -> Cidr.parse(peer.cidr())).toList();
             var api = relay.map(r -> new EgressRules.HostEndpoint(r.address(), r.port()));
-            firewall.install(Family.IPV4, EgressRules.plan(CHAIN_PREFIX + suffix, BRIDGE_PREFIX + suffix,
-                    forwardHook(Family.IPV4), allowed.stream().filter(Cidr::isIpv4).toList(), api));
-            firewall.install(Family.IPV6, EgressRules.plan(CHAIN_PREFIX + suffix, BRIDGE_PREFIX + suffix,
-                    forwardHook(Family.IPV6), allowed.stream().filter(cidr -> !cidr.isIpv4()).toList(),
-                    Optional.empty()));
+            firewall.install(Family.IPV4, plan(Family.IPV4, suffix, allowed.stream().filter(Cidr::isIpv4).toList(),
+                    api));
+            firewall.install(Family.IPV6, plan(Family.IPV6, suffix,
+                    allowed.stream().filter(cidr -> !cidr.isIpv4()).toList(), Optional.empty()));
             return new JobNetwork(name, relay);
         } catch (Firewall.FirewallFailure | RuntimeException e) {
             close(new JobNetwork(name, relay));
@@ -105,7 +105,7 @@ public class JobNetworks {
     /** Removes the firewall rules, the relay and the network; what is already gone is skipped. */
     public void close(JobNetwork network) {
         network.relay().ifPresent(relays::close);
-        removeRulesAndNetwork(network.name());
+        remove(network.name());
     }
 
     /** The networks of this worker, for reconciliation after a restart. */
@@ -114,14 +114,7 @@ public class JobNetworks {
                 .map(Network::getName).filter(name -> name.startsWith(NAME_PREFIX)).toList();
     }
 
-    /**
-     * Removes a job network left by an earlier run of this executor, and the firewall chains of job networks
-     * that no longer exist.
-     */
-    public void removeLeftover(String networkName) {
-        removeRulesAndNetwork(networkName);
-    }
-
+    /** Removes the firewall chains of job networks that no longer exist (left by an earlier run). */
     public void removeOrphanedChains() {
         for (Family family : Family.values()) {
             for (String chain : firewall.chainsStartingWith(family, CHAIN_PREFIX)) {
@@ -131,18 +124,17 @@ public class JobNetworks {
                 String suffix = chain.substring(CHAIN_PREFIX.length(), chain.length() - "-OUT".length());
                 if (!bridgeExists(BRIDGE_PREFIX + suffix)) {
                     LOG.infof("removing the firewall rules of a job network that no longer exists (%s)", chain);
-                    firewall.remove(family, EgressRules.plan(CHAIN_PREFIX + suffix, BRIDGE_PREFIX + suffix,
-                            forwardHook(family), List.of(), Optional.empty()));
+                    firewall.remove(family, plan(family, suffix, List.of(), Optional.empty()));
                 }
             }
         }
     }
 
-    private void removeRulesAndNetwork(String name) {
+    /** Removes a job network and its firewall rules, also one left by an earlier run; what is gone is skipped. */
+    public void remove(String name) {
         String suffix = suffix(name);
         for (Family family : Family.values()) {
-            firewall.remove(family, EgressRules.plan(CHAIN_PREFIX + suffix, BRIDGE_PREFIX + suffix,
-                    forwardHook(family), List.of(), Optional.empty()));
+            firewall.remove(family, plan(family, suffix, List.of(), Optional.empty()));
         }
         try {
             docker.removeNetworkCmd(name).exec();
@@ -153,9 +145,19 @@ public class JobNetworks {
         }
     }
 
-    /** Docker manages IPv4 forwarding through DOCKER-USER; IPv6 it leaves alone unless told to. */
+    /** The rules of the network whose names end in {@code suffix}; removing needs no allowed networks. */
+    private EgressRules.Plan plan(Family family, String suffix, List<Cidr> allowed,
+            Optional<EgressRules.HostEndpoint> api) {
+        return EgressRules.plan(CHAIN_PREFIX + suffix, BRIDGE_PREFIX + suffix, forwardHook(family), allowed, api);
+    }
+
+    /**
+     * Docker manages IPv4 forwarding through DOCKER-USER; IPv6 it leaves alone unless told to. Asked once per
+     * family: the answer is the engine's configuration, and asking costs an iptables process.
+     */
     private String forwardHook(Family family) {
-        return firewall.hasChain(family, "DOCKER-USER") ? "DOCKER-USER" : "FORWARD";
+        return forwardHooks.computeIfAbsent(family,
+                asked -> firewall.hasChain(asked, "DOCKER-USER") ? "DOCKER-USER" : "FORWARD");
     }
 
     private String gateway(String networkName) {

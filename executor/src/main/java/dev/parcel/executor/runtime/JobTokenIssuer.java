@@ -30,6 +30,11 @@ public class JobTokenIssuer {
         this.workerId = config.workerId();
     }
 
+    /** Whether this worker holds the platform's signing key, so it can give jobs tokens at all. */
+    public boolean canIssue() {
+        return signingKey.isPresent();
+    }
+
     /** A token for one staging or upload pass of this attempt; empty when this worker has no signing key. */
     public Optional<String> tokenFor(JobScheduled job) {
         return tokenFor(job, LIFETIME);
