@@ -11,11 +11,14 @@ import dev.parcel.scheduler.persistence.QueuedJobEntity;
 import dev.parcel.scheduler.persistence.SchedulerStore;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.MultiEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
@@ -24,6 +27,10 @@ import org.jboss.logging.Logger;
  * One placement round: snapshot the queue and the live workers, let the pure {@link Placement} decide, then record
  * the assignments and publish their JobScheduled in the same transaction, so an assignment exists exactly when its
  * event was acknowledged by the broker. Rounds hold a database lock, so replicas never place the same job twice.
+ *
+ * <p>Events only {@link #request()} rounds: requests made while rounds run are coalesced into one more, and rounds
+ * repeat while each fills up, so a burst of events costs a few rounds, the events are consumed at their own pace,
+ * and a long queue drains without waiting for the next event.
  */
 @ApplicationScoped
 public class PlacementRound {
@@ -33,23 +40,47 @@ public class PlacementRound {
     private final SchedulerConfig config;
     private final SchedulerPublisher publisher;
 
+    private final MultiEmitter<? super Boolean> requests;
+
     PlacementRound(SchedulerStore store, SchedulerConfig config, SchedulerPublisher publisher) {
         this.store = store;
         this.config = config;
         this.publisher = publisher;
+        var requested = new AtomicReference<MultiEmitter<? super Boolean>>();
+        // One pass at a time (concatenate asks for the next request only when a pass ends); of the requests made
+        // meanwhile only the latest is kept, so they become one more pass.
+        Multi.createFrom().<Boolean>emitter(requested::set)
+                .onOverflow().dropPreviousItems()
+                .onItem().transformToUniAndConcatenate(request -> roundsWhileFull())
+                .subscribe().with(done -> { });
+        this.requests = requested.get();
     }
 
-    /** Runs a round; a failure is logged and left to the next round, never thrown at the caller. */
-    public Uni<Void> runQuietly() {
-        return run().onFailure().invoke(failure -> LOG.warnf("placement round failed, retried by the next one: %s",
-                failure.getMessage())).onFailure().recoverWithNull().replaceWithVoid();
+    /**
+     * Asks for placement without waiting for it: on the caller's Vert.x context now if no round runs, else once
+     * more after the running ones.
+     */
+    public void request() {
+        requests.emit(Boolean.TRUE);
     }
 
-    /** Catches what no event triggers: a worker that became live again, a round that failed. */
-    @Scheduled(every = "${parcel.scheduler.round-interval:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
-            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+    /** Rounds until one places less than a full round; a failure is logged and left to the next request. */
+    private Uni<Void> roundsWhileFull() {
+        return Uni.createFrom().deferred(this::run).repeat().until(placed -> placed < config.roundSize())
+                .onFailure().invoke(failure -> LOG.warnf("placement round failed, retried by the next one: %s",
+                        failure.getMessage()))
+                .onFailure().recoverWithCompletion()
+                .onItem().ignoreAsUni();
+    }
+
+    /**
+     * Catches what no event triggers: a worker that became live again, a round that failed. Returning a Uni puts the
+     * request on a Vert.x context, where a round's reactive session must run.
+     */
+    @Scheduled(every = "${parcel.scheduler.round-interval:5s}", skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> periodically() {
-        return runQuietly();
+        request();
+        return Uni.createFrom().voidItem();
     }
 
     /** The item is how many jobs were placed. */

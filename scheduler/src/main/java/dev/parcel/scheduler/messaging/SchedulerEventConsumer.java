@@ -19,8 +19,8 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 /**
- * Applies the events that change what can be placed, then runs a placement round. Every apply is idempotent by
- * its natural key, so a replay changes nothing.
+ * Applies the events that change what can be placed, then requests a placement round. Every apply is idempotent
+ * by its natural key, so a replay changes nothing.
  */
 @ApplicationScoped
 public class SchedulerEventConsumer {
@@ -51,7 +51,7 @@ public class SchedulerEventConsumer {
         job.requestedCpus = cpus != null && cpus > 0 && Double.isFinite(cpus) ? cpus : config.defaultCpus();
         job.requestedMemoryBytes = requestedMemory(event);
         job.submittedAt = event.occurredAt();
-        return Panache.withTransaction(() -> store.enqueue(job)).chain(round::runQuietly);
+        return Panache.withTransaction(() -> store.enqueue(job)).invoke(round::request).replaceWithVoid();
     }
 
     @Incoming("worker-heartbeat")
@@ -63,12 +63,13 @@ public class SchedulerEventConsumer {
         worker.maxCpusPerJob = event.maxCpusPerJob();
         worker.maxMemoryBytesPerJob = event.maxMemoryBytesPerJob();
         worker.lastHeartbeat = event.occurredAt();
-        return Panache.withTransaction(() -> store.recordHeartbeat(worker)).chain(round::runQuietly);
+        return Panache.withTransaction(() -> store.recordHeartbeat(worker)).invoke(round::request).replaceWithVoid();
     }
 
     @Incoming("scheduler-job-completed")
     public Uni<Void> onCompleted(JobCompleted event) {
-        return Panache.withTransaction(() -> store.complete(event.jobId(), event.attempt())).chain(round::runQuietly);
+        return Panache.withTransaction(() -> store.complete(event.jobId(), event.attempt()))
+                .invoke(round::request).replaceWithVoid();
     }
 
     /**

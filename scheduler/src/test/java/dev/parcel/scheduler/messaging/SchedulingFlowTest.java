@@ -103,6 +103,23 @@ class SchedulingFlowTest {
         assertEquals(worker, scheduled(second.jobId()).workerId());
     }
 
+    /**
+     * The test profile places at most three jobs a round and runs no periodic round for an hour, so only rounds
+     * repeating while full can place all seven after the one heartbeat that makes room.
+     */
+    @Test
+    void queueLongerThanARoundDrainsAfterOneEvent() {
+        var queued = new ArrayList<JobSubmitted>();
+        for (int i = 0; i < 7; i++) {
+            queued.add(submit(1.0, "1G"));
+        }
+        EventBusProbe.awaitConsumed("scheduler.submitted", Topics.JOB_SUBMITTED, PATIENCE);
+
+        String worker = worker(7, 7 * GIB, 1, GIB);
+
+        queued.forEach(job -> assertEquals(worker, scheduled(job.jobId()).workerId()));
+    }
+
     @Test
     void replayedSubmissionIsPlacedOnce() {
         worker(2, 2 * GIB, 1, GIB);
