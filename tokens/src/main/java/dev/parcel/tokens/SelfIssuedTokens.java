@@ -43,11 +43,11 @@ public final class SelfIssuedTokens {
         }
     }
 
-    /** Checks signature, audience and expiry; returns quietly when the token is good. */
-    public static void verify(String token, PublicKey key, Claimant claimant, Collection<String> audiences,
+    /** Checks signature, audience and expiry; returns the token's expiry when the token is good. */
+    public static Instant verify(String token, PublicKey key, Claimant claimant, Collection<String> audiences,
             Duration clockSkew, Instant now) {
         try {
-            new JwtConsumerBuilder()
+            JwtClaims claims = new JwtConsumerBuilder()
                     .setVerificationKey(key)
                     .setJwsAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT,
                             AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256)
@@ -59,8 +59,11 @@ public final class SelfIssuedTokens {
                     .setEvaluationTime(NumericDate.fromMilliseconds(now.toEpochMilli()))
                     .build()
                     .processToClaims(token);
+            return Instant.ofEpochMilli(claims.getExpirationTime().getValueInMillis());
         } catch (InvalidJwtException e) {
             throw new TokenRejected(reason(e));
+        } catch (MalformedClaimException e) {
+            throw new TokenRejected("the bearer token's exp is not a number");
         }
     }
 

@@ -38,6 +38,14 @@ class SelfIssuedTokensTest {
     }
 
     @Test
+    void anAcceptedTokenTellsWhenItExpires() {
+        Instant expiry = Instant.now().plusSeconds(300).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        var token = alice.token(SelfIssuedIdentity.PARCEL_AUDIENCE, expiry);
+        assertEquals(expiry, SelfIssuedTokens.verify(token, aliceKey(), SelfIssuedTokens.claimant(token), AUDIENCES,
+                SKEW, Instant.now()));
+    }
+
+    @Test
     void tokenSignedByAnotherKeyIsRefused() {
         var mallory = new SelfIssuedIdentity().as("Ialice");
         assertEquals("the bearer token's signature does not verify with the identity's registered key",

@@ -16,4 +16,15 @@ public interface AuthConfig {
     /** How far a token's clocks may be off ours (expiry and issued-at). */
     @WithDefault("120s")
     Duration clockSkew();
+
+    /**
+     * How long a token whose signature verified is trusted again without checking it (never past its expiry):
+     * clients reuse a token for many requests, and the signature check is most of a request's cost.
+     */
+    @WithDefault("60s")
+    Duration verifiedTokenTtl();
+
+    /** How many verified tokens are remembered at most. */
+    @WithDefault("10000")
+    int verifiedTokens();
 }

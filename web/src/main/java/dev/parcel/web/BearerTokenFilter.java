@@ -18,8 +18,8 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
  * Every request the service's {@link TokenVerifiers} does not exempt must carry {@code Authorization: Bearer
- * <self-issued JWT>}; the token is checked against the key its claimed (iss, sub) registered. Failures are 401
- * with a JSON error.
+ * <self-issued JWT>}; the token is checked against the key its claimed (iss, sub) registered, once: a token that
+ * verified is remembered ({@link VerifiedTokens}) until it expires. Failures are 401 with a JSON error.
  */
 public class BearerTokenFilter {
     private static final String BEARER = "Bearer ";
@@ -28,9 +28,12 @@ public class BearerTokenFilter {
     private final AuthConfig config;
     private final Caller caller;
     private final Optional<PublicKey> platformJobKey;
+    private final VerifiedTokens verifiedTokens;
 
-    BearerTokenFilter(TokenVerifiers identities, AuthConfig config, JobTokenConfig jobTokens, Caller caller) {
+    BearerTokenFilter(TokenVerifiers identities, AuthConfig config, JobTokenConfig jobTokens, Caller caller,
+            VerifiedTokens verifiedTokens) {
         this.identities = identities;
+        this.verifiedTokens = verifiedTokens;
         this.config = config;
         this.caller = caller;
         this.platformJobKey = jobTokens.verificationKey().map(BearerTokenFilter::publicKey);
@@ -55,6 +58,12 @@ public class BearerTokenFilter {
             return refuse(ApiProblem.unauthenticated("missing bearer token (Authorization: Bearer <JWT>)"));
         }
         String token = header.substring(BEARER.length()).trim();
+        Instant now = Instant.now();
+        Optional<String> verifiedBefore = verifiedTokens.identityFor(token, now);
+        if (verifiedBefore.isPresent()) {
+            caller.authenticatedAs(verifiedBefore.get());
+            return Uni.createFrom().nullItem();
+        }
         SelfIssuedTokens.Claimant claimant;
         try {
             claimant = SelfIssuedTokens.claimant(token);
@@ -70,8 +79,10 @@ public class BearerTokenFilter {
                         throw ApiProblem.unauthenticated("no identity has a token verifier for this token's iss and sub");
                     }
                     try {
-                        SelfIssuedTokens.verify(token, PublicKeys.parse(verifier.publicKey()).getPublicKey(),
-                                claimant, config.audiences(), config.clockSkew(), Instant.now());
+                        Instant expiresAt = SelfIssuedTokens.verify(token,
+                                PublicKeys.parse(verifier.publicKey()).getPublicKey(), claimant, config.audiences(),
+                                config.clockSkew(), now);
+                        verifiedTokens.remember(token, verifier.identityId(), expiresAt);
                     } catch (TokenRejected rejected) {
                         throw ApiProblem.unauthenticated(rejected.getMessage());
                     }
