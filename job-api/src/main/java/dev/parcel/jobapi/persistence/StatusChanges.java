@@ -24,8 +24,9 @@ import org.jboss.logging.Logger;
 
 /**
  * The history of each job's status, and news of its changes. A change is recorded in the transaction that makes
- * it and announced with PostgreSQL's NOTIFY, which is delivered when that transaction commits, to every replica
- * of the job-api listening: whichever replica applied the event, every open stream hears of it.
+ * it and announced with PostgreSQL's NOTIFY (by a trigger on the history), which is delivered when that
+ * transaction commits, to every replica of the job-api listening: whichever replica applied the event, every open
+ * stream hears of it.
  */
 @ApplicationScoped
 public class StatusChanges {
@@ -62,7 +63,10 @@ public class StatusChanges {
         }
     }
 
-    /** Records the job's change number {@code seq} and announces it, in the caller's transaction. */
+    /**
+     * Records the job's change number {@code seq} in the caller's transaction; the database announces it on
+     * {@link #CHANNEL} when that transaction commits (a trigger, see the V5 migration).
+     */
     public Uni<Void> record(Change change) {
         return Panache.getSession().chain(session -> session.createNativeQuery("""
                 INSERT INTO job_status_changes (job_id, seq, phase, message, host, changed_at)
@@ -73,12 +77,7 @@ public class StatusChanges {
                 .setParameter(4, change.message())
                 .setParameter(5, change.host())
                 .setParameter(6, change.at())
-                .executeUpdate()
-                .chain(() -> session.createNativeQuery("SELECT count(*) FROM (SELECT pg_notify(?1, ?2)) notified",
-                        Long.class)
-                        .setParameter(1, CHANNEL)
-                        .setParameter(2, change.jobId())
-                        .getSingleResult()))
+                .executeUpdate())
                 .replaceWithVoid();
     }
 
