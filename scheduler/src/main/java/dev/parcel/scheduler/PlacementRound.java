@@ -6,6 +6,7 @@ import dev.parcel.scheduler.domain.Assignment;
 import dev.parcel.scheduler.domain.PendingJob;
 import dev.parcel.scheduler.domain.Placement;
 import dev.parcel.scheduler.domain.ResourceRequest;
+import dev.parcel.scheduler.domain.Worker;
 import dev.parcel.scheduler.messaging.SchedulerPublisher;
 import dev.parcel.scheduler.persistence.QueuedJobEntity;
 import dev.parcel.scheduler.persistence.SchedulerStore;
@@ -83,14 +84,17 @@ public class PlacementRound {
         return Uni.createFrom().voidItem();
     }
 
-    /** The item is how many jobs were placed. */
+    /**
+     * The item is how many jobs were placed. The workers come first: when none has room, as while a queue waits
+     * for capacity, the queue is not read at all.
+     */
     public Uni<Integer> run() {
         return Panache.withTransaction(() -> store.lockPlacement()
-                .chain(() -> store.oldestQueued(config.roundSize()))
-                .chain(queue -> queue.isEmpty()
+                .chain(() -> store.liveWorkers(Instant.now().minus(config.workerTimeout())))
+                .chain(workers -> workers.stream().noneMatch(Worker::hasRoom)
                         ? Uni.createFrom().item(0)
-                        : store.liveWorkers(Instant.now().minus(config.workerTimeout()))
-                                .chain(workers -> assign(queue, Placement.plan(pending(queue), workers)))));
+                        : store.oldestQueued(config.roundSize())
+                                .chain(queue -> assign(queue, Placement.plan(pending(queue), workers)))));
     }
 
     private Uni<Integer> assign(List<QueuedJobEntity> queue, List<Assignment> plan) {

@@ -8,6 +8,7 @@ import dev.parcel.events.JobTerminationRequested;
 import dev.parcel.events.WorkerHeartbeat;
 import dev.parcel.scheduler.PlacementRound;
 import dev.parcel.scheduler.config.SchedulerConfig;
+import dev.parcel.scheduler.domain.Worker;
 import dev.parcel.events.MemoryNotation;
 import dev.parcel.scheduler.persistence.QueuedJobEntity;
 import dev.parcel.scheduler.persistence.SchedulerStore;
@@ -48,7 +49,8 @@ public class SchedulerEventConsumer {
         job.submitter = event.submitter();
         job.spec = write(event.spec());
         Double cpus = event.spec().cpus();
-        job.requestedCpus = cpus != null && cpus > 0 && Double.isFinite(cpus) ? cpus : config.defaultCpus();
+        job.requestedCpus = Math.max(Worker.NANO_CPU,
+                cpus != null && cpus > 0 && Double.isFinite(cpus) ? cpus : config.defaultCpus());
         job.requestedMemoryBytes = requestedMemory(event);
         job.submittedAt = event.occurredAt();
         return Panache.withTransaction(() -> store.enqueue(job)).invoke(round::request).replaceWithVoid();

@@ -15,12 +15,15 @@ public class SchedulerStore {
     /** Any constant works; it only has to be the same for every replica. */
     private static final long PLACEMENT_LOCK = 0x70_61_72_63_65_6cL;
 
-    /** Serializes placement rounds across replicas until the current transaction ends. */
+    /**
+     * Serializes placement rounds across replicas until the current transaction ends. Run as an update: Hibernate
+     * keeps a new plan for every native select it runs, all under one hash, and finding one grows slower with each.
+     */
     public Uni<Void> lockPlacement() {
         return Panache.getSession().chain(session -> session
                 .createNativeQuery("SELECT pg_advisory_xact_lock(?1)")
                 .setParameter(1, PLACEMENT_LOCK)
-                .getSingleResult()).replaceWithVoid();
+                .executeUpdate()).replaceWithVoid();
     }
 
     /** Queues a job unless it is already known: a replayed JobSubmitted changes nothing. */

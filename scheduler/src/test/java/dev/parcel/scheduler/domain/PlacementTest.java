@@ -1,6 +1,7 @@
 package dev.parcel.scheduler.domain;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -73,5 +74,15 @@ class PlacementTest {
         var retired = new Worker("w1", 0, 0, 0, 0, 0, 0);
 
         assertTrue(Placement.plan(List.of(job("J1", 1, GIB)), List.of(retired)).isEmpty());
+    }
+
+    @Test
+    void aWorkerHasRoomUntilItsCpusOrItsMemoryAreAllGranted() {
+        var worker = idle("w1", 1, GIB);
+        assertTrue(worker.hasRoom());
+        assertTrue(worker.withPlaced(new ResourceRequest(0.5, GIB / 2)).hasRoom());
+        assertFalse(worker.withPlaced(new ResourceRequest(0.1 + 0.2 + 0.7, GIB / 2)).hasRoom(), "cpus all granted");
+        assertFalse(worker.withPlaced(new ResourceRequest(0.5, GIB)).hasRoom(), "memory all granted");
+        assertFalse(new Worker("w2", 0, 0, 0, 0, 0, 0).hasRoom(), "a worker offering nothing");
     }
 }
