@@ -14,7 +14,9 @@ import dev.parcel.scheduler.persistence.QueuedJobEntity;
 import dev.parcel.scheduler.persistence.SchedulerStore;
 import dev.parcel.scheduler.persistence.WorkerEntity;
 import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import java.util.List;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
@@ -42,8 +44,19 @@ public class SchedulerEventConsumer {
         this.json = json;
     }
 
+    /**
+     * Submissions arrive in batches (the channel is consumed with {@code batch=true}): one transaction queues what
+     * one poll returned, in order, and one round is requested for all of them.
+     */
     @Incoming("job-submitted")
-    public Uni<Void> onSubmitted(JobSubmitted event) {
+    public Uni<Void> onSubmitted(List<JobSubmitted> events) {
+        return Panache.withTransaction(() -> Multi.createFrom().iterable(events)
+                        .onItem().transformToUniAndConcatenate(event -> store.enqueue(queued(event)))
+                        .collect().last())
+                .invoke(round::request).replaceWithVoid();
+    }
+
+    private QueuedJobEntity queued(JobSubmitted event) {
         var job = new QueuedJobEntity();
         job.jobId = event.jobId();
         job.submitter = event.submitter();
@@ -53,7 +66,7 @@ public class SchedulerEventConsumer {
                 cpus != null && cpus > 0 && Double.isFinite(cpus) ? cpus : config.defaultCpus());
         job.requestedMemoryBytes = requestedMemory(event);
         job.submittedAt = event.occurredAt();
-        return Panache.withTransaction(() -> store.enqueue(job)).invoke(round::request).replaceWithVoid();
+        return job;
     }
 
     @Incoming("worker-heartbeat")
