@@ -16,6 +16,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
 /**
  * Publishes what the scheduler decides, keyed by job id: placements (JobScheduled) and the end of jobs terminated
@@ -27,7 +28,13 @@ public class SchedulerPublisher {
     private final MutinyEmitter<JobCompleted> completions;
     private final ObjectMapper json;
 
-    SchedulerPublisher(@Channel("job-scheduled") MutinyEmitter<JobScheduled> emitter,
+    /**
+     * A round emits all its placements at once, more than the default emitter buffer and the connector's in-flight
+     * window hold together when rounds are large (2,000 failed every round); how many are waiting is bounded by
+     * the round size, so the buffer need not be.
+     */
+    SchedulerPublisher(@Channel("job-scheduled") @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER)
+            MutinyEmitter<JobScheduled> emitter,
             @Channel("job-completed") MutinyEmitter<JobCompleted> completions, ObjectMapper json) {
         this.emitter = emitter;
         this.completions = completions;
