@@ -23,7 +23,10 @@ public interface SchedulerConfig {
     @WithDefault("5s")
     Duration roundInterval();
 
-    /** How many queued jobs one placement round considers. */
-    @WithDefault("500")
+    /**
+     * How many queued jobs one placement round considers. Chosen by bench/run scheduling: 500 placed 6,700/s,
+     * 2,000 placed 9,100/s, 5,000 9,700/s (with a larger transaction per round).
+     */
+    @WithDefault("2000")
     int roundSize();
 }
