@@ -27,7 +27,10 @@ public class VerifiedTokens {
                 .expireAfter(Expiry.<String, Verified>creating((token, entry) -> {
                     // A token accepted within the clock skew may be past its expiry already: then it is not kept.
                     Duration untilExpiry = Duration.between(Instant.now(), entry.expiresAt());
-                    return untilExpiry.isNegative() ? Duration.ZERO : untilExpiry.compareTo(ttl) < 0 ? untilExpiry : ttl;
+                    if (untilExpiry.isNegative()) {
+                        return Duration.ZERO;
+                    }
+                    return untilExpiry.compareTo(ttl) < 0 ? untilExpiry : ttl;
                 }))
                 .build();
     }
