@@ -1,0 +1,54 @@
+package dev.parcel.inbox;
+
+import io.vertx.sqlclient.ClosedConnectionException;
+import io.vertx.sqlclient.DatabaseException;
+import java.io.IOException;
+import java.sql.SQLException;
+import java.util.Set;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.common.errors.RetriableException;
+
+/**
+ * What a failure to apply a record says about trying again. A database failure is judged by its SQLSTATE: the
+ * server or the moment (transient), or the statement and its data (permanent, since the same record fails again).
+ */
+enum FailureKind {
+    /** A dependency is away: the same record succeeds later. */
+    TRANSIENT,
+    /** The record itself is at fault: trying again fails again. */
+    PERMANENT,
+    /** Nobody recognises it; it may be either. */
+    UNKNOWN;
+
+    /**
+     * 08 connection exception, 40 transaction rollback (serialization failure, deadlock), 53 insufficient resources,
+     * 57 operator intervention (shutdown, cannot connect now), 58 system error.
+     */
+    private static final Set<String> TRANSIENT_CLASSES = Set.of("08", "40", "53", "57", "58");
+    private static final String LOCK_NOT_AVAILABLE = "55P03";
+
+    static FailureKind of(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof UnprocessableEvent) {
+                return PERMANENT;
+            }
+            if (cause instanceof DatabaseException database && database.getSqlState() != null) {
+                return ofSqlState(database.getSqlState());
+            }
+            if (cause instanceof SQLException sql && sql.getSQLState() != null) {
+                return ofSqlState(sql.getSQLState());
+            }
+            if (cause instanceof IOException || cause instanceof TimeoutException
+                    || cause instanceof ClosedConnectionException || cause instanceof RetriableException) {
+                return TRANSIENT;
+            }
+        }
+        return UNKNOWN;
+    }
+
+    private static FailureKind ofSqlState(String sqlState) {
+        return sqlState.length() == 5
+                && (TRANSIENT_CLASSES.contains(sqlState.substring(0, 2)) || LOCK_NOT_AVAILABLE.equals(sqlState))
+                ? TRANSIENT : PERMANENT;
+    }
+}
