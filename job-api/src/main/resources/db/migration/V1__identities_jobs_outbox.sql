@@ -28,16 +28,6 @@ CREATE TABLE jobs (
 );
 CREATE INDEX jobs_by_submitter ON jobs (submitter, created_at DESC, id DESC);
 
--- Events written in the same transaction as the change they announce; the relay publishes and deletes them.
-CREATE TABLE outbox (
-    id         bigserial PRIMARY KEY,
-    topic      text NOT NULL,
-    event_key  text NOT NULL,
-    event_type text NOT NULL,
-    payload    text NOT NULL,
-    created_at timestamptz NOT NULL DEFAULT now()
-);
-
 -- Ids of the events the read model has applied, so a replayed event changes nothing.
 CREATE TABLE processed_events (
     event_id     uuid PRIMARY KEY,

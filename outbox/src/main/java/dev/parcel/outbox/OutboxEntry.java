@@ -9,9 +9,8 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
 /**
- * An event waiting to be published; see {@link OutboxRelay}. Each service using the outbox creates this table in
- * its own database: {@code outbox (id bigserial primary key, topic text, event_key text, event_type text,
- * payload text, created_at timestamptz default now())}, all but created_at not null.
+ * An event waiting to be published; see {@link OutboxRelay}. The table is this module's migration
+ * ({@code db/outbox}), which each service using the outbox adds to its Flyway locations.
  */
 @Entity
 @Table(name = "outbox")

@@ -1,19 +1,29 @@
 package dev.parcel.outbox;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.RecordBatchTooLargeException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.internals.RecordHeader;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
@@ -23,25 +33,48 @@ import org.jboss.logging.Logger;
  * transaction that waits for the broker's acknowledgement: a crash or a broker outage leaves them for the next try,
  * and replicas never publish the same row at once. A commit that fails after the broker acknowledged would publish
  * a row twice, which consumers absorb by event id.
+ *
+ * <p>A row the broker can never take (larger than it accepts, or refused as unserializable) is moved to
+ * {@code outbox_parked} with the reason, in the same transaction, so it neither blocks the rows behind it nor is
+ * sent again; a passing failure (the broker away) rolls the batch back for the next sweep.
  */
 @ApplicationScoped
 public class OutboxRelay {
     static final String EVENT_TYPE_HEADER = "parcel-event-type";
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
-    private static final int BATCH = 200;
     private static final String CLAIM = """
             DELETE FROM outbox WHERE id IN (
                 SELECT id FROM outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
-            RETURNING id, topic, event_key, event_type, payload""";
+            RETURNING id, topic, event_key, event_type, payload, created_at""";
+    private static final String PARK = """
+            INSERT INTO outbox_parked (id, topic, event_key, event_type, payload, created_at, reason)
+            VALUES ($1, $2, $3, $4, $5, $6, $7)""";
 
     private final Pool database;
     private final MutinyEmitter<String> kafka;
+    private final int batchSize;
+    private final int maxEventBytes;
+    private final Counter parked;
+    private final AtomicBoolean failing = new AtomicBoolean();
     /** 0: idle; 1: a pass runs; more: commits were announced during it. */
     private final AtomicInteger publishing = new AtomicInteger();
 
-    OutboxRelay(Pool database, @Channel("outbox") MutinyEmitter<String> kafka) {
+    OutboxRelay(Pool database, @Channel("outbox") MutinyEmitter<String> kafka,
+            @ConfigProperty(name = "parcel.outbox.batch-size", defaultValue = "200") int batchSize,
+            @ConfigProperty(name = "parcel.outbox.max-event-bytes", defaultValue = "1000000") int maxEventBytes,
+            MeterRegistry metrics) {
         this.database = database;
         this.kafka = kafka;
+        this.batchSize = batchSize;
+        this.maxEventBytes = maxEventBytes;
+        this.parked = metrics.counter("parcel.outbox.parked");
+    }
+
+    /** A claimed row and, once the broker refused it for good, why. */
+    private record Claimed(Row row, Optional<String> refusal) {
+        Claimed refused(String reason) {
+            return new Claimed(row, Optional.of(reason));
+        }
     }
 
     /**
@@ -57,7 +90,7 @@ public class OutboxRelay {
 
     private void pass() {
         publishPending().subscribe().with(published -> passDone(), failure -> {
-            LOG.warnf("outbox publish deferred to the next sweep: %s", failure.getMessage());
+            failed(failure);
             publishing.set(0);
         });
     }
@@ -75,41 +108,97 @@ public class OutboxRelay {
     @Scheduled(every = "${parcel.outbox.sweep-interval:2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> sweep() {
-        return publishPending().replaceWithVoid()
-                .onFailure().invoke(failure -> LOG.warnf("outbox sweep failed: %s", failure.getMessage()))
-                .onFailure().recoverWithNull();
+        return publishPending().replaceWithVoid().onFailure().invoke(this::failed).onFailure().recoverWithNull();
     }
 
-    /** Publishes batches until the outbox is empty; the item is how many events went out. */
-    public Uni<Integer> publishPending() {
-        return publishBatch().chain(count -> count < BATCH
+    /** Once per outage, not once per sweep: the rows wait in the outbox, and the sweep tries again. */
+    private void failed(Throwable failure) {
+        if (!failing.getAndSet(true)) {
+            LOG.warnf("outbox not published, retried every sweep until it works: %s", failure.getMessage());
+        } else {
+            LOG.debugf("outbox still not published: %s", failure.getMessage());
+        }
+    }
+
+    /** Publishes batches until the outbox is empty; the item is how many rows were taken out of it. */
+    private Uni<Integer> publishPending() {
+        return publishBatch().chain(count -> count < batchSize
                 ? Uni.createFrom().item(count)
-                : publishPending().map(more -> count + more));
+                : publishPending().map(more -> count + more))
+                .invoke(() -> {
+                    if (failing.getAndSet(false)) {
+                        LOG.info("outbox published again");
+                    }
+                });
     }
 
     private Uni<Integer> publishBatch() {
-        return database.withTransaction(connection -> connection.preparedQuery(CLAIM).execute(Tuple.of(BATCH))
+        return database.withTransaction(connection -> connection.preparedQuery(CLAIM).execute(Tuple.of(batchSize))
                 .chain(rows -> {
                     var claimed = new ArrayList<Row>();
                     rows.forEach(claimed::add);
                     // Per-key order is the order of the sends; RETURNING gives no order.
                     claimed.sort(Comparator.comparingLong(row -> row.getLong("id")));
-                    return send(claimed).replaceWith(claimed.size());
+                    return send(claimed).chain(outcomes -> park(connection, outcomes)).replaceWith(claimed.size());
                 }));
     }
 
-    private Uni<Void> send(List<Row> rows) {
+    /** Fails, so the batch is rolled back, on the first failure that may pass; the item says what was refused. */
+    private Uni<List<Claimed>> send(List<Row> rows) {
         if (rows.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return Uni.join().all(rows.stream().map(this::send).toList()).andFailFast();
+    }
+
+    private Uni<Claimed> send(Row row) {
+        var claimed = new Claimed(row, Optional.empty());
+        String payload = row.getString("payload");
+        int bytes = payload.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > maxEventBytes) {
+            return Uni.createFrom().item(claimed.refused("the event has " + bytes + " bytes, more than the "
+                    + maxEventBytes + " an event may have (parcel.outbox.max-event-bytes)"));
+        }
+        var metadata = OutgoingKafkaRecordMetadata.<String>builder()
+                .withTopic(row.getString("topic"))
+                .withKey(row.getString("event_key"))
+                .withHeaders(List.of(new RecordHeader(EVENT_TYPE_HEADER,
+                        row.getString("event_type").getBytes(StandardCharsets.UTF_8))))
+                .build();
+        return kafka.sendMessage(Message.of(payload).addMetadata(metadata))
+                .replaceWith(claimed)
+                .onFailure(OutboxRelay::refusedForGood)
+                .recoverWithItem(failure -> claimed.refused("the broker refused it: " + failure));
+    }
+
+    /** What the broker will refuse however often it is sent; anything else may pass and is tried again. */
+    static boolean refusedForGood(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof RecordTooLargeException || cause instanceof RecordBatchTooLargeException
+                    || cause instanceof SerializationException || cause instanceof InvalidTopicException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Uni<Void> park(SqlConnection connection, List<Claimed> outcomes) {
+        var refused = outcomes.stream().filter(outcome -> outcome.refusal().isPresent()).toList();
+        if (refused.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        var sends = rows.stream().map(row -> kafka.sendMessage(Message.of(row.getString("payload"))
-                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
-                        .withTopic(row.getString("topic"))
-                        .withKey(row.getString("event_key"))
-                        .withHeaders(List.of(new RecordHeader(EVENT_TYPE_HEADER,
-                                row.getString("event_type").getBytes(StandardCharsets.UTF_8))))
-                        .build())))
-                .toList();
-        return Uni.join().all(sends).andFailFast().replaceWithVoid();
+        var parameters = refused.stream().map(outcome -> {
+            Row row = outcome.row();
+            return Tuple.tuple(List.<Object>of(row.getLong("id"), row.getString("topic"), row.getString("event_key"),
+                    row.getString("event_type"), row.getString("payload"), row.getOffsetDateTime("created_at"),
+                    outcome.refusal().get()));
+        }).toList();
+        return connection.preparedQuery(PARK).executeBatch(parameters).invoke(() -> refused.forEach(outcome -> {
+            Row row = outcome.row();
+            LOG.warnf("outbox row %d (%s for %s on %s) parked in outbox_parked: %s", row.getLong("id"),
+                    row.getString("event_type"), row.getString("event_key"), row.getString("topic"),
+                    outcome.refusal().get());
+            parked.increment();
+        })).replaceWithVoid();
     }
 }

@@ -1,0 +1,26 @@
+-- The outbox, shared by every service that emits events (Flyway location db/outbox, beside the service's own
+-- db/migration). Versions from 1000 on, so they never meet a service's own. IF NOT EXISTS: databases made before
+-- this migration moved here already have the table.
+
+-- Events written in the same transaction as the change they announce; the relay publishes and deletes them.
+CREATE TABLE IF NOT EXISTS outbox (
+    id         bigserial PRIMARY KEY,
+    topic      text NOT NULL,
+    event_key  text NOT NULL,
+    event_type text NOT NULL,
+    payload    text NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now()
+);
+
+-- Events the broker refused for good (too large, not serializable): set aside with the reason, so the rows behind
+-- them are published. An operator reads them here; nothing retries them.
+CREATE TABLE outbox_parked (
+    id         bigint PRIMARY KEY,
+    topic      text NOT NULL,
+    event_key  text NOT NULL,
+    event_type text NOT NULL,
+    payload    text NOT NULL,
+    created_at timestamptz NOT NULL,
+    reason     text NOT NULL,
+    parked_at  timestamptz NOT NULL DEFAULT now()
+);
