@@ -68,8 +68,8 @@ public final class SchedulingBench {
                     .note("The queue is bulk-loaded in the scheduler's schema (1 cpu, 64M each); the clock starts at"
                             + " the first heartbeat of " + workers + " simulated workers (one every "
                             + HEARTBEAT_MILLIS / 1000 + " s each, " + perWorker + " cpus each) and stops when the"
-                            + " database holds every job placed, each published to the broker in the transaction"
-                            + " that placed it; a run that places nothing for " + STALL_NANOS / 1_000_000_000
+                            + " database holds every job placed and its JobScheduled has been published from the"
+                            + " scheduler's outbox; a run that places nothing for " + STALL_NANOS / 1_000_000_000
                             + " s is reported as stalled. No worker was given more than it offers. Goal: ≥ 10,000/s.")
                     .publish(Path.of(args[4]));
         }
@@ -111,8 +111,10 @@ public final class SchedulingBench {
     private static Progress awaitPlaced(Connection db, int jobs, long started) throws Exception {
         long reported = started;
         var progress = new Progress(0, started);
-        try (var placed = db.prepareStatement(
-                "SELECT count(*) FROM queued_jobs WHERE state = 'SCHEDULED' AND job_id LIKE 'Jbench%'")) {
+        // Placed means recorded and published: the JobScheduled has left the scheduler's outbox.
+        try (var placed = db.prepareStatement("""
+                SELECT count(*) FROM queued_jobs q WHERE state = 'SCHEDULED' AND job_id LIKE 'Jbench%'
+                AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.event_key = q.job_id)""")) {
             while (progress.placed() < jobs) {
                 long count;
                 try (var rows = placed.executeQuery()) {

@@ -1,15 +1,18 @@
 package dev.parcel.scheduler;
 
 import dev.parcel.events.JobScheduled;
+import dev.parcel.events.Topics;
 import dev.parcel.scheduler.config.SchedulerConfig;
 import dev.parcel.scheduler.domain.Assignment;
 import dev.parcel.scheduler.domain.PendingJob;
 import dev.parcel.scheduler.domain.Placement;
 import dev.parcel.scheduler.domain.ResourceRequest;
 import dev.parcel.scheduler.domain.Worker;
-import dev.parcel.scheduler.messaging.SchedulerPublisher;
+import dev.parcel.scheduler.messaging.SchedulerEvents;
 import dev.parcel.scheduler.persistence.QueuedJobEntity;
 import dev.parcel.scheduler.persistence.SchedulerStore;
+import dev.parcel.outbox.Outbox;
+import dev.parcel.outbox.OutboxRelay;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
@@ -26,8 +29,9 @@ import org.jboss.logging.Logger;
 
 /**
  * One placement round: snapshot the queue and the live workers, let the pure {@link Placement} decide, then record
- * the assignments and publish their JobScheduled in the same transaction, so an assignment exists exactly when its
- * event was acknowledged by the broker. Rounds hold a database lock, so replicas never place the same job twice.
+ * the assignments and append their JobScheduled to the outbox in one transaction, so an assignment exists exactly
+ * when its event will be published, and a worker can only hear of (and complete) an attempt already recorded. No
+ * round waits for the broker. Rounds hold a database lock, so replicas never place the same job twice.
  *
  * <p>Events only {@link #request()} rounds: requests made while rounds run are coalesced into one more, and rounds
  * repeat while each fills up, so a burst of events costs a few rounds, the events are consumed at their own pace,
@@ -39,14 +43,19 @@ public class PlacementRound {
 
     private final SchedulerStore store;
     private final SchedulerConfig config;
-    private final SchedulerPublisher publisher;
+    private final SchedulerEvents events;
+    private final Outbox outbox;
+    private final OutboxRelay relay;
 
     private final MultiEmitter<? super Boolean> requests;
 
-    PlacementRound(SchedulerStore store, SchedulerConfig config, SchedulerPublisher publisher) {
+    PlacementRound(SchedulerStore store, SchedulerConfig config, SchedulerEvents events, Outbox outbox,
+            OutboxRelay relay) {
         this.store = store;
         this.config = config;
-        this.publisher = publisher;
+        this.events = events;
+        this.outbox = outbox;
+        this.relay = relay;
         var requested = new AtomicReference<MultiEmitter<? super Boolean>>();
         // One pass at a time (concatenate asks for the next request only when a pass ends); of the requests made
         // meanwhile only the latest is kept, so they become one more pass.
@@ -94,7 +103,12 @@ public class PlacementRound {
                 .chain(workers -> workers.stream().noneMatch(Worker::hasRoom)
                         ? Uni.createFrom().item(0)
                         : store.oldestQueued(config.roundSize())
-                                .chain(queue -> assign(queue, Placement.plan(pending(queue), workers)))));
+                                .chain(queue -> assign(queue, Placement.plan(pending(queue), workers)))))
+                .invoke(placed -> {
+                    if (placed > 0) {
+                        relay.publishSoon();
+                    }
+                });
     }
 
     private Uni<Integer> assign(List<QueuedJobEntity> queue, List<Assignment> plan) {
@@ -104,7 +118,7 @@ public class PlacementRound {
         Map<String, QueuedJobEntity> byId = queue.stream()
                 .collect(Collectors.toMap(job -> job.jobId, Function.identity()));
         Instant now = Instant.now();
-        List<JobScheduled> events = plan.stream().map(assignment -> {
+        List<JobScheduled> placements = plan.stream().map(assignment -> {
             QueuedJobEntity job = byId.get(assignment.jobId());
             job.state = QueuedJobEntity.State.SCHEDULED;
             job.attempt += 1;
@@ -112,9 +126,9 @@ public class PlacementRound {
             job.grantedCpus = assignment.granted().cpus();
             job.grantedMemoryBytes = assignment.granted().memoryBytes();
             job.updatedAt = now;
-            return publisher.scheduledEvent(job);
+            return events.scheduled(job);
         }).toList();
-        return publisher.publish(events).replaceWith(plan.size());
+        return outbox.appendAll(Topics.JOB_SCHEDULED, placements).replaceWith(plan.size());
     }
 
     private static List<PendingJob> pending(List<QueuedJobEntity> queue) {

@@ -23,6 +23,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -36,10 +37,19 @@ public final class EventBusProbe {
     }
 
     public static void publish(String topic, String key, Object event) {
+        try {
+            publishRaw(topic, key, JSON.writeValueAsString(event));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("could not write an event for " + topic, e);
+        }
+    }
+
+    /** Publishes {@code value} as it is, JSON or not; the item is where the broker put it. */
+    public static RecordMetadata publishRaw(String topic, String key, String value) {
         try (var producer = new KafkaProducer<>(Map.<String, Object>of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedInfrastructure.kafkaBootstrap(),
                 ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer())) {
-            producer.send(new ProducerRecord<>(topic, key, JSON.writeValueAsString(event))).get(30, TimeUnit.SECONDS);
+            return producer.send(new ProducerRecord<>(topic, key, value)).get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("could not publish to " + topic, e);
         }
@@ -95,7 +105,14 @@ public final class EventBusProbe {
 
     public static <T> List<T> awaitAll(String topic, Class<T> type, Predicate<T> matching, int count,
             Duration timeout) {
-        var found = new java.util.ArrayList<T>();
+        return awaitRecords(topic, record -> matching.test(read(record, type)), count, timeout).stream()
+                .map(record -> read(record, type)).toList();
+    }
+
+    /** The first {@code count} records on {@code topic} (read from the beginning) that match, as they are. */
+    public static List<ConsumerRecord<String, String>> awaitRecords(String topic,
+            Predicate<ConsumerRecord<String, String>> matching, int count, Duration timeout) {
+        var found = new java.util.ArrayList<ConsumerRecord<String, String>>();
         try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedInfrastructure.kafkaBootstrap(),
                 ConsumerConfig.GROUP_ID_CONFIG, "probe-" + UUID.randomUUID(),
@@ -105,19 +122,24 @@ public final class EventBusProbe {
             Instant deadline = Instant.now().plus(timeout);
             while (Instant.now().isBefore(deadline)) {
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-                    T event = JSON.readValue(record.value(), type);
-                    if (matching.test(event)) {
-                        found.add(event);
+                    if (matching.test(record)) {
+                        found.add(record);
                         if (found.size() == count) {
                             return found;
                         }
                     }
                 }
             }
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("unreadable event on " + topic, e);
         }
-        throw new AssertionError("expected " + count + " matching event(s) on " + topic + " within " + timeout
+        throw new AssertionError("expected " + count + " matching record(s) on " + topic + " within " + timeout
                 + ", saw " + found.size());
+    }
+
+    private static <T> T read(ConsumerRecord<String, String> record, Class<T> type) {
+        try {
+            return JSON.readValue(record.value(), type);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("unreadable event on " + record.topic(), e);
+        }
     }
 }

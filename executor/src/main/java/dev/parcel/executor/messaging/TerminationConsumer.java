@@ -2,7 +2,10 @@ package dev.parcel.executor.messaging;
 
 import dev.parcel.events.JobTerminationRequested;
 import dev.parcel.executor.JobRunner;
+import dev.parcel.inbox.EventIntake;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
@@ -12,13 +15,18 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 @ApplicationScoped
 public class TerminationConsumer {
     private final JobRunner runner;
+    private final EventIntake intake;
 
-    TerminationConsumer(JobRunner runner) {
+    TerminationConsumer(JobRunner runner, EventIntake intake) {
         this.runner = runner;
+        this.intake = intake;
     }
 
     @Incoming("job-termination-requested")
-    public void onTerminationRequested(JobTerminationRequested event) {
-        runner.terminate(event.jobId());
+    public Uni<Void> onTerminationRequested(ConsumerRecord<String, String> record) {
+        return intake.apply(record, JobTerminationRequested.class, JobTerminationRequested.VERSION, event -> {
+            runner.terminate(event.jobId());
+            return Uni.createFrom().voidItem();
+        });
     }
 }

@@ -11,7 +11,10 @@ import dev.parcel.jobapi.persistence.AccessedDocuments;
 import dev.parcel.jobapi.persistence.JobEntity;
 import dev.parcel.jobapi.persistence.ProcessedEvents;
 import dev.parcel.jobapi.persistence.StatusChanges;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import dev.parcel.events.ParcelEvent;
+import dev.parcel.inbox.EventIntake;
+import dev.parcel.inbox.UnprocessableEvent;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
@@ -19,10 +22,14 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
-/** Moves the jobs read model forward from the workers' reports. Each event applies at most once. */
+/**
+ * Moves the jobs read model forward from the workers' reports. Each event applies at most once; {@link EventIntake}
+ * retries what fails while the database is away and sets aside what can never be applied.
+ */
 @ApplicationScoped
 public class JobEventProjection {
     private static final Logger LOG = Logger.getLogger(JobEventProjection.class);
@@ -30,10 +37,12 @@ public class JobEventProjection {
     private final ProcessedEvents processed;
     private final AccessedDocuments accessed;
     private final StatusChanges statusChanges;
+    private final EventIntake intake;
     private final ObjectMapper json;
 
     JobEventProjection(ProcessedEvents processed, AccessedDocuments accessed, StatusChanges statusChanges,
-            ObjectMapper json) {
+            EventIntake intake, ObjectMapper json) {
+        this.intake = intake;
         this.processed = processed;
         this.accessed = accessed;
         this.statusChanges = statusChanges;
@@ -41,28 +50,36 @@ public class JobEventProjection {
     }
 
     @Incoming("job-status-reported")
-    @WithTransaction
-    public Uni<Void> onStatusReported(JobStatusReported event) {
-        return apply(event.eventId(), event.jobId(), event.attempt(), event.workerId(), event.phase(),
-                event.message());
+    public Uni<Void> onStatusReported(ConsumerRecord<String, String> record) {
+        return intake.apply(record, JobStatusReported.class, JobStatusReported.VERSION,
+                event -> Panache.withTransaction(() -> apply(event.eventId(), event.jobId(), event.attempt(),
+                        event.workerId(), requiredPhase(event.phase(), event), event.message())));
     }
 
     @Incoming("job-completed")
-    @WithTransaction
-    public Uni<Void> onCompleted(JobCompleted event) {
-        String outputs = write(event.outputDocuments() == null ? List.of() : event.outputDocuments());
-        return apply(event.eventId(), event.jobId(), event.attempt(), event.workerId(), event.phase(),
-                event.message(), job -> job.outputDocuments = outputs);
+    public Uni<Void> onCompleted(ConsumerRecord<String, String> record) {
+        return intake.apply(record, JobCompleted.class, JobCompleted.VERSION, event -> {
+            String outputs = write(event.outputDocuments() == null ? List.of() : event.outputDocuments());
+            return Panache.withTransaction(() -> apply(event.eventId(), event.jobId(), event.attempt(),
+                    event.workerId(), requiredPhase(event.phase(), event), event.message(),
+                    job -> job.outputDocuments = outputs));
+        });
     }
 
     /** Only reads made for a job concern the jobs read model; the record is idempotent by (job, document). */
     @Incoming("document-accessed")
-    @WithTransaction
-    public Uni<Void> onDocumentAccessed(DocumentAccessed event) {
-        if (event.jobId() == null) {
-            return Uni.createFrom().voidItem();
+    public Uni<Void> onDocumentAccessed(ConsumerRecord<String, String> record) {
+        return intake.apply(record, DocumentAccessed.class, DocumentAccessed.VERSION, event -> event.jobId() == null
+                ? Uni.createFrom().voidItem()
+                : Panache.withTransaction(() -> accessed.record(event.jobId(), event.documentId(), event.owner(),
+                        event.occurredAt())));
+    }
+
+    private static JobPhase requiredPhase(JobPhase phase, ParcelEvent event) {
+        if (phase == null) {
+            throw new UnprocessableEvent(event.getClass().getSimpleName() + " " + event.eventId() + " has no phase");
         }
-        return accessed.record(event.jobId(), event.documentId(), event.owner(), event.occurredAt());
+        return phase;
     }
 
     private Uni<Void> apply(UUID eventId, String jobId, int attempt, String workerId, JobPhase phase,

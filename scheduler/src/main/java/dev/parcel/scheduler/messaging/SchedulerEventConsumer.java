@@ -5,25 +5,33 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parcel.events.JobCompleted;
 import dev.parcel.events.JobSubmitted;
 import dev.parcel.events.JobTerminationRequested;
+import dev.parcel.events.MemoryNotation;
+import dev.parcel.events.Topics;
 import dev.parcel.events.WorkerHeartbeat;
+import dev.parcel.inbox.EventIntake;
+import dev.parcel.inbox.UnprocessableEvent;
+import dev.parcel.outbox.Outbox;
+import dev.parcel.outbox.OutboxRelay;
 import dev.parcel.scheduler.PlacementRound;
 import dev.parcel.scheduler.config.SchedulerConfig;
 import dev.parcel.scheduler.domain.Worker;
-import dev.parcel.events.MemoryNotation;
 import dev.parcel.scheduler.persistence.QueuedJobEntity;
 import dev.parcel.scheduler.persistence.SchedulerStore;
 import dev.parcel.scheduler.persistence.WorkerEntity;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import java.util.List;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 /**
  * Applies the events that change what can be placed, then requests a placement round. Every apply is idempotent
- * by its natural key, so a replay changes nothing.
+ * by its natural key, so a replay changes nothing; {@link EventIntake} retries what fails while the database is
+ * away and sets aside what can never be applied.
  */
 @ApplicationScoped
 public class SchedulerEventConsumer {
@@ -31,15 +39,19 @@ public class SchedulerEventConsumer {
 
     private final SchedulerStore store;
     private final PlacementRound round;
-    private final SchedulerPublisher publisher;
+    private final EventIntake intake;
+    private final Outbox outbox;
+    private final OutboxRelay relay;
     private final SchedulerConfig config;
     private final ObjectMapper json;
 
-    SchedulerEventConsumer(SchedulerStore store, PlacementRound round, SchedulerPublisher publisher,
-            SchedulerConfig config, ObjectMapper json) {
+    SchedulerEventConsumer(SchedulerStore store, PlacementRound round, EventIntake intake, Outbox outbox,
+            OutboxRelay relay, SchedulerConfig config, ObjectMapper json) {
         this.store = store;
         this.round = round;
-        this.publisher = publisher;
+        this.intake = intake;
+        this.outbox = outbox;
+        this.relay = relay;
         this.config = config;
         this.json = json;
     }
@@ -49,7 +61,11 @@ public class SchedulerEventConsumer {
      * one poll returned, in order, and one round is requested for all of them.
      */
     @Incoming("job-submitted")
-    public Uni<Void> onSubmitted(List<JobSubmitted> events) {
+    public Uni<Void> onSubmitted(ConsumerRecords<String, String> records) {
+        return intake.applyBatch(records, JobSubmitted.class, JobSubmitted.VERSION, this::queue);
+    }
+
+    private Uni<Void> queue(List<JobSubmitted> events) {
         return Panache.withTransaction(() -> Multi.createFrom().iterable(events)
                         .onItem().transformToUniAndConcatenate(event -> store.enqueue(queued(event)))
                         .collect().last())
@@ -57,6 +73,9 @@ public class SchedulerEventConsumer {
     }
 
     private QueuedJobEntity queued(JobSubmitted event) {
+        if (event.spec() == null || event.submitter() == null) {
+            throw new UnprocessableEvent("JobSubmitted for " + event.jobId() + " has no spec or no submitter");
+        }
         var job = new QueuedJobEntity();
         job.jobId = event.jobId();
         job.submitter = event.submitter();
@@ -70,21 +89,24 @@ public class SchedulerEventConsumer {
     }
 
     @Incoming("worker-heartbeat")
-    public Uni<Void> onHeartbeat(WorkerHeartbeat event) {
-        var worker = new WorkerEntity();
-        worker.id = event.workerId();
-        worker.cpus = event.cpus();
-        worker.memoryBytes = event.memoryBytes();
-        worker.maxCpusPerJob = event.maxCpusPerJob();
-        worker.maxMemoryBytesPerJob = event.maxMemoryBytesPerJob();
-        worker.lastHeartbeat = event.occurredAt();
-        return Panache.withTransaction(() -> store.recordHeartbeat(worker)).invoke(round::request).replaceWithVoid();
+    public Uni<Void> onHeartbeat(ConsumerRecord<String, String> record) {
+        return intake.apply(record, WorkerHeartbeat.class, WorkerHeartbeat.VERSION, event -> {
+            var worker = new WorkerEntity();
+            worker.id = event.workerId();
+            worker.cpus = event.cpus();
+            worker.memoryBytes = event.memoryBytes();
+            worker.maxCpusPerJob = event.maxCpusPerJob();
+            worker.maxMemoryBytesPerJob = event.maxMemoryBytesPerJob();
+            worker.lastHeartbeat = event.occurredAt();
+            return Panache.withTransaction(() -> store.recordHeartbeat(worker)).invoke(round::request);
+        });
     }
 
     @Incoming("scheduler-job-completed")
-    public Uni<Void> onCompleted(JobCompleted event) {
-        return Panache.withTransaction(() -> store.complete(event.jobId(), event.attempt()))
-                .invoke(round::request).replaceWithVoid();
+    public Uni<Void> onCompleted(ConsumerRecord<String, String> record) {
+        return intake.apply(record, JobCompleted.class, JobCompleted.VERSION,
+                event -> Panache.withTransaction(() -> store.complete(event.jobId(), event.attempt()))
+                        .invoke(round::request));
     }
 
     /**
@@ -92,11 +114,20 @@ public class SchedulerEventConsumer {
      * kills it and reports how it ended.
      */
     @Incoming("job-termination-requested")
-    public Uni<Void> onTerminationRequested(JobTerminationRequested event) {
-        return Panache.withTransaction(() -> store.lockPlacement()
-                .chain(() -> store.terminateIfQueued(event.jobId(), event.requestedBy(), event.occurredAt()))
-                .chain(ended -> ended ? publisher.publishTerminatedWhileQueued(event.jobId())
-                        : Uni.createFrom().voidItem()));
+    public Uni<Void> onTerminationRequested(ConsumerRecord<String, String> record) {
+        return intake.apply(record, JobTerminationRequested.class, JobTerminationRequested.VERSION,
+                event -> Panache.withTransaction(() -> store.lockPlacement()
+                        .chain(() -> store.terminateIfQueued(event.jobId(), event.requestedBy(), event.occurredAt()))
+                        .call(ended -> ended
+                                ? outbox.append(Topics.JOB_COMPLETED,
+                                        SchedulerEvents.terminatedWhileQueued(event.jobId()))
+                                : Uni.createFrom().voidItem()))
+                        .invoke(ended -> {
+                            if (ended) {
+                                relay.publishSoon();
+                            }
+                        })
+                        .replaceWithVoid());
     }
 
     private long requestedMemory(JobSubmitted event) {

@@ -175,4 +175,34 @@ class SchedulingFlowTest {
         EventBusProbe.assertNone(Topics.JOB_COMPLETED, JobCompleted.class, e -> e.jobId().equals(submitted.jobId()),
                 Duration.ofSeconds(3));
     }
+
+    /**
+     * A placement and its JobScheduled are one commit: while its event cannot be recorded (the outbox table is
+     * away), the round places nothing, and the job is placed once the table is back.
+     */
+    @Test
+    void roundThatCannotRecordItsEventsPlacesNothing() throws Exception {
+        try (var connection = DriverManager.getConnection(SharedInfrastructure.jdbcUrl("scheduler"));
+                var statement = connection.createStatement()) {
+            statement.execute("ALTER TABLE outbox RENAME TO outbox_away");
+            String jobId;
+            try {
+                jobId = submit(1.0, "1G").jobId();
+                EventBusProbe.awaitConsumed("scheduler.submitted", Topics.JOB_SUBMITTED, PATIENCE);
+                worker(2, 2 * GIB, 1, GIB);
+                EventBusProbe.awaitConsumed("scheduler.heartbeat", Topics.WORKER_HEARTBEAT, PATIENCE);
+                Thread.sleep(1_000);
+                try (var state = statement.executeQuery(
+                        "SELECT state, attempt FROM queued_jobs WHERE job_id = '" + jobId + "'")) {
+                    assertTrue(state.next());
+                    assertEquals("QUEUED", state.getString(1));
+                    assertEquals(0, state.getInt(2));
+                }
+            } finally {
+                statement.execute("ALTER TABLE outbox_away RENAME TO outbox");
+            }
+            worker(2, 2 * GIB, 1, GIB);
+            assertEquals(1, scheduled(jobId).attempt());
+        }
+    }
 }
