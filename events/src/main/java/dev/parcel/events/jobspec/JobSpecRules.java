@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 /**
  * What makes a JobSpec runnable, beyond its required fields: the API refuses a spec that breaks a rule (400, naming
  * the field), and the worker checks again, because it runs someone else's code and must not trust what it was sent.
- * Each problem reads {@code field: rule}.
+ * Each problem reads {@code field: rule}. The sizes a spec may have are {@link JobSpecLimits}.
  */
 public final class JobSpecRules {
     /** Parcel's minimum memory for a job. */
@@ -23,8 +23,16 @@ public final class JobSpecRules {
     private JobSpecRules() {
     }
 
-    /** Every rule the spec breaks, in field order; empty when it is runnable. */
+    /**
+     * Every rule the spec breaks, in field order; empty when it is runnable. A spec over a size limit
+     * ({@link JobSpecLimits}) is refused for that alone: the other rules would run over text of any length, the
+     * image grammar's regular expression included.
+     */
     public static List<String> problemsWith(JobSpec spec) {
+        var tooLarge = JobSpecLimits.problemsWith(spec);
+        if (!tooLarge.isEmpty()) {
+            return tooLarge;
+        }
         var problems = new ArrayList<String>();
         if (spec.image() != null && !ImageReference.isValid(spec.image())) {
             problems.add("image: is not a valid Docker image reference ([host[:port]/]path[:tag][@digest],"

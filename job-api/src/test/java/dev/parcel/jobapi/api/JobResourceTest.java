@@ -293,6 +293,17 @@ class JobResourceTest {
                 .then().statusCode(201);
     }
 
+    /** Under the body limit, but its JobSubmitted would be too large for the broker: the spec's limits say so. */
+    @Test
+    void aSpecOverASizeLimitIsRefusedNamingTheField() {
+        assertRefused(Map.of("cmd", List.of("-c", "x".repeat(900_000))), "cmd: at most 16384 characters in all");
+        assertRefused(Map.of("inputDocuments", java.util.stream.IntStream.range(0, 65)
+                .mapToObj(i -> Map.of("id", "D" + i, "mountPath", "in" + i)).toList()),
+                "inputDocuments: at most 64 documents");
+        assertRefused(Map.of("outputDocuments", List.of(Map.of("mountPath", "m".repeat(257)))),
+                "outputDocuments[0].mountPath: at most 256 characters");
+    }
+
     @Test
     void aSpecOverOneMebibyteIsTooLarge() {
         var spec = new java.util.HashMap<String, Object>(jobSpec("x", "-c", "true"));
