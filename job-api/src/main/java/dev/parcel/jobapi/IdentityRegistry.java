@@ -7,15 +7,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parcel.events.IdentityRegistered;
 import dev.parcel.events.Topics;
 import dev.parcel.events.ResourceIds;
+import dev.parcel.jobapi.domain.TokenVerifierRules;
 import dev.parcel.jobapi.persistence.IdentityEntity;
 import dev.parcel.outbox.Outbox;
 import dev.parcel.jobapi.persistence.TokenVerifierEntity;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import dev.parcel.outbox.OutboxRelay;
-import dev.parcel.tokens.InvalidPublicKey;
-import dev.parcel.tokens.JobTokens;
-import dev.parcel.tokens.PublicKeys;
 import dev.parcel.web.ApiProblem;
 import dev.parcel.web.TokenVerifiers;
 import jakarta.ws.rs.HttpMethod;
@@ -23,8 +21,6 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 
@@ -58,33 +54,19 @@ public class IdentityRegistry implements TokenVerifiers {
             @JsonProperty("iss") String issuer) {
     }
 
-    /** Validates before any database work, then stores the identity and its IdentityRegistered in one transaction. */
+    /**
+     * Validates before any database work, then stores the identity and its IdentityRegistered in one transaction.
+     * What is stored and announced is what the rules accepted: each key cut down to a P-256 public key's members.
+     */
     public Uni<Identity> register(List<VerifierRequest> requested) {
-        if (requested == null || requested.isEmpty()) {
-            throw ApiProblem.invalid("tokenVerifiers must list at least one verifier");
-        }
         String id = ResourceIds.newIdentityId();
-        var verifiers = new ArrayList<Verifier>();
-        var pairs = new HashSet<String>();
-        for (VerifierRequest request : requested) {
-            if (request == null) {
-                throw ApiProblem.invalid("tokenVerifiers[] must be objects");
-            }
-            try {
-                PublicKeys.parse(request.publicKey());
-            } catch (InvalidPublicKey invalid) {
-                throw ApiProblem.invalid(invalid.getMessage());
-            }
-            var verifier = new Verifier(id, orDefault(request.issuer(), id), orDefault(request.subject(), id),
-                    request.publicKey());
-            if (JobTokens.ISSUER.equals(verifier.issuer())) {
-                throw ApiProblem.invalid("tokenVerifiers[].iss: \"" + JobTokens.ISSUER + "\" is reserved for the"
-                        + " platform's job tokens");
-            }
-            if (!pairs.add(verifier.issuer() + "\n" + verifier.subject())) {
-                throw ApiProblem.invalid("tokenVerifiers lists the same (iss, sub) pair twice");
-            }
-            verifiers.add(verifier);
+        List<Verifier> verifiers;
+        try {
+            verifiers = TokenVerifierRules.accept(id, asRequested(requested)).stream()
+                    .map(accepted -> new Verifier(id, accepted.issuer(), accepted.subject(), accepted.publicKey()))
+                    .toList();
+        } catch (TokenVerifierRules.Refused refused) {
+            throw ApiProblem.invalid(refused.getMessage());
         }
         var identity = new IdentityEntity();
         identity.id = id;
@@ -97,6 +79,13 @@ public class IdentityRegistry implements TokenVerifiers {
                         .toList())))
                 .map(ignored -> new Identity(id, identity.createdAt, verifiers)))
                 .invoke(relay::publishSoon);
+    }
+
+    private static List<TokenVerifierRules.Requested> asRequested(List<VerifierRequest> requested) {
+        return requested == null ? null : requested.stream()
+                .map(request -> request == null ? null
+                        : new TokenVerifierRules.Requested(request.publicKey(), request.issuer(), request.subject()))
+                .toList();
     }
 
     @WithSession
@@ -166,9 +155,5 @@ public class IdentityRegistry implements TokenVerifiers {
         } catch (JsonProcessingException e) {
             throw ApiProblem.invalid("tokenVerifiers[].publicKey is not serializable");
         }
-    }
-
-    private static String orDefault(String value, String fallback) {
-        return value == null || value.isBlank() ? fallback : value;
     }
 }

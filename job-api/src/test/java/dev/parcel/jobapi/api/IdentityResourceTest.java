@@ -4,6 +4,8 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parcel.events.IdentityRegistered;
 import dev.parcel.events.Topics;
@@ -16,6 +18,8 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -107,5 +111,65 @@ class IdentityResourceTest {
                 .then().statusCode(400).body("error", containsString("tokenVerifiers"));
         given().contentType(ContentType.JSON).body("{\"tokenVerifiers\": [").post("/v1/identities")
                 .then().statusCode(400).body("error", containsString("not valid JSON"));
+    }
+
+    @Test
+    void whatTheParcelClientSendsIsStoredWhole() {
+        var identity = new SelfIssuedIdentity();
+        var key = new HashMap<>(identity.publicJwk());
+        key.put("alg", "ES256");
+        key.put("use", "sig");
+        String id = given().contentType(ContentType.JSON)
+                .body(Map.of("tokenVerifiers", List.of(Map.of("publicKey", key))))
+                .post("/v1/identities")
+                .then().statusCode(201).body("tokenVerifiers[0].publicKey", equalTo(key))
+                .extract().path("id");
+
+        given().auth().oauth2(identity.as(id).token()).get("/v1/identities/me")
+                .then().statusCode(200).body("tokenVerifiers[0].publicKey", equalTo(key));
+    }
+
+    /** A 2 MiB extra member would make an IdentityRegistered too large for the broker to ever take. */
+    @Test
+    void anUnknownKeyMemberIsDroppedFromWhatIsStoredAndAnnounced() throws Exception {
+        var identity = new SelfIssuedIdentity();
+        var key = new HashMap<>(identity.publicJwk());
+        key.put("x-padding", "p".repeat(2 << 20));
+        String id = given().contentType(ContentType.JSON)
+                .body(Map.of("tokenVerifiers", List.of(Map.of("publicKey", key))))
+                .post("/v1/identities")
+                .then().statusCode(201).body("tokenVerifiers[0].publicKey", equalTo(identity.publicJwk()))
+                .extract().path("id");
+
+        given().auth().oauth2(identity.as(id).token()).get("/v1/identities/" + id)
+                .then().statusCode(200).body("tokenVerifiers[0].publicKey", equalTo(identity.publicJwk()));
+        var published = EventBusProbe.await(Topics.IDENTITY_REGISTERED, IdentityRegistered.class,
+                event -> event.identityId().equals(id), Duration.ofSeconds(30));
+        assertEquals(identity.publicJwk(), published.tokenVerifiers().get(0).publicKey());
+        int bytes = EventBusProbe.JSON.writeValueAsBytes(published).length;
+        assertTrue(bytes < 1_024, "IdentityRegistered has " + bytes + " bytes");
+    }
+
+    @Test
+    void eachKeyMemberClaimAndTheVerifierCountIsBounded() {
+        var key = new HashMap<>(new SelfIssuedIdentity().publicJwk());
+        key.put("kid", "k".repeat(257));
+        given().contentType(ContentType.JSON).body(Map.of("tokenVerifiers", List.of(Map.of("publicKey", key))))
+                .post("/v1/identities")
+                .then().statusCode(400).contentType(ContentType.JSON)
+                .body("error", equalTo("tokenVerifiers[0].publicKey.kid: at most 256 characters"));
+
+        given().contentType(ContentType.JSON).body(Map.of("tokenVerifiers", List.of(Map.of(
+                        "publicKey", new SelfIssuedIdentity().publicJwk(), "iss", "i".repeat(257)))))
+                .post("/v1/identities")
+                .then().statusCode(400).body("error", equalTo("tokenVerifiers[0].iss: at most 256 characters"));
+
+        var seventeen = new ArrayList<Map<String, Object>>();
+        for (int i = 0; i < 17; i++) {
+            seventeen.add(Map.of("publicKey", new SelfIssuedIdentity().publicJwk(), "sub", "s" + i));
+        }
+        given().contentType(ContentType.JSON).body(Map.of("tokenVerifiers", seventeen))
+                .post("/v1/identities")
+                .then().statusCode(400).body("error", equalTo("tokenVerifiers: at most 16 verifiers"));
     }
 }
