@@ -6,7 +6,7 @@ package dev.parcel.web;
  */
 public final class ApiProblem extends RuntimeException {
     public enum Kind {
-        INVALID, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT
+        INVALID, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT, UNPROCESSABLE
     }
 
     private final Kind kind;
@@ -34,6 +34,11 @@ public final class ApiProblem extends RuntimeException {
 
     public static ApiProblem conflict(String message) {
         return new ApiProblem(Kind.CONFLICT, message);
+    }
+
+    /** Well-formed and valid, but at odds with what the request refers to (422). */
+    public static ApiProblem unprocessable(String message) {
+        return new ApiProblem(Kind.UNPROCESSABLE, message);
     }
 
     public Kind kind() {

@@ -20,14 +20,16 @@ public class ErrorMapper {
     private static final Logger LOG = Logger.getLogger(ErrorMapper.class);
 
     public static Response toResponse(ApiProblem problem) {
-        Response.Status status = switch (problem.kind()) {
-            case INVALID -> Response.Status.BAD_REQUEST;
-            case UNAUTHENTICATED -> Response.Status.UNAUTHORIZED;
-            case FORBIDDEN -> Response.Status.FORBIDDEN;
-            case NOT_FOUND -> Response.Status.NOT_FOUND;
-            case CONFLICT -> Response.Status.CONFLICT;
+        int status = switch (problem.kind()) {
+            case INVALID -> 400;
+            case UNAUTHENTICATED -> 401;
+            case FORBIDDEN -> 403;
+            case NOT_FOUND -> 404;
+            case CONFLICT -> 409;
+            // Jakarta REST's Status has no constant for it.
+            case UNPROCESSABLE -> 422;
         };
-        return error(status.getStatusCode(), problem.getMessage());
+        return error(status, problem.getMessage());
     }
 
     static Response error(int status, String message) {
