@@ -11,6 +11,9 @@ import dev.parcel.events.jobspec.JobSpecRules;
 import dev.parcel.web.ApiProblem;
 import dev.parcel.events.ResourceIds;
 import dev.parcel.outbox.OutboxRelay;
+import dev.parcel.jobapi.domain.IdempotencyKey;
+import dev.parcel.jobapi.domain.SpecFingerprint;
+import dev.parcel.jobapi.persistence.IdempotencyKeys;
 import dev.parcel.jobapi.persistence.IdentityEntity;
 import dev.parcel.jobapi.persistence.JobEntity;
 import dev.parcel.jobapi.persistence.StatusChanges;
@@ -21,6 +24,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Optional;
 
 /** Accepting jobs, and terminating them at their submitter's request. */
 @ApplicationScoped
@@ -29,27 +33,71 @@ public class JobSubmissions {
     private final OutboxRelay relay;
     private final JobReads reads;
     private final StatusChanges statusChanges;
+    private final IdempotencyKeys idempotencyKeys;
     private final ObjectMapper json;
 
-    JobSubmissions(Outbox outbox, OutboxRelay relay, JobReads reads, StatusChanges statusChanges, ObjectMapper json) {
+    JobSubmissions(Outbox outbox, OutboxRelay relay, JobReads reads, StatusChanges statusChanges,
+            IdempotencyKeys idempotencyKeys, ObjectMapper json) {
         this.outbox = outbox;
         this.relay = relay;
         this.reads = reads;
         this.statusChanges = statusChanges;
+        this.idempotencyKeys = idempotencyKeys;
         this.json = json;
+    }
+
+    /** The answer to a submission: the job, and whether this request made it or an earlier one with its key did. */
+    public record Submission(JobReads.Job job, boolean created) {
     }
 
     /**
      * Checks the spec's rules and that its output owners exist, then stores the job as Pending with its
-     * JobSubmitted in one transaction; returns once both are durable.
+     * JobSubmitted in one transaction; returns once both are durable. With an idempotency key (null for none), the
+     * key is recorded in that transaction too, and a submission whose key already names a job gets that job
+     * instead; with another spec than that job's, it is refused.
      */
-    public Uni<JobReads.Job> submit(String submitter, JobSpec spec) {
+    public Uni<Submission> submit(String submitter, JobSpec spec, String idempotencyKey) {
+        var keyProblem = idempotencyKey == null ? Optional.<String>empty()
+                : IdempotencyKey.problemWith(idempotencyKey);
+        if (keyProblem.isPresent()) {
+            return Uni.createFrom().failure(ApiProblem.invalid(keyProblem.get()));
+        }
         var problems = JobSpecRules.problemsWith(spec);
         if (!problems.isEmpty()) {
             return Uni.createFrom().failure(ApiProblem.invalid(String.join("; ", problems)));
         }
-        return Panache.withTransaction(() -> outputOwnersMustExist(spec).chain(() -> store(submitter, spec)))
-                .invoke(relay::publishSoon);
+        String jobId = ResourceIds.newJobId();
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        return Panache.withTransaction(() -> idempotencyKey == null
+                ? storeNew(submitter, spec, jobId, now)
+                : storeOnce(submitter, spec, new IdempotencyKey(idempotencyKey), jobId, now))
+                .invoke(submission -> {
+                    if (submission.created()) {
+                        relay.publishSoon();
+                    }
+                });
+    }
+
+    /**
+     * The key's job if it names one already (a retry, or a request that raced this one and committed first), else
+     * a new job under it.
+     */
+    private Uni<Submission> storeOnce(String submitter, JobSpec spec, IdempotencyKey key, String jobId, Instant now) {
+        String fingerprint = SpecFingerprint.of(spec);
+        return idempotencyKeys.claim(submitter, key, fingerprint, jobId, now).chain(claimed -> claimed
+                ? storeNew(submitter, spec, jobId, now)
+                : idempotencyKeys.holder(submitter, key).chain(holder -> {
+                    if (!holder.fingerprint().equals(fingerprint)) {
+                        return Uni.createFrom().failure(ApiProblem.unprocessable(IdempotencyKey.HEADER + ": this"
+                                + " key was already used for a different job spec; use a new key for a new job"));
+                    }
+                    return reads.find(submitter, holder.jobId()).map(job -> new Submission(job, false));
+                }));
+    }
+
+    private Uni<Submission> storeNew(String submitter, JobSpec spec, String jobId, Instant now) {
+        return outputOwnersMustExist(spec).chain(() -> store(submitter, spec, jobId, now))
+                .map(job -> new Submission(job, true));
     }
 
     private Uni<Void> outputOwnersMustExist(JobSpec spec) {
@@ -72,11 +120,11 @@ public class JobSubmissions {
         }).replaceWithVoid();
     }
 
-    private Uni<JobReads.Job> store(String submitter, JobSpec spec) {
+    private Uni<JobReads.Job> store(String submitter, JobSpec spec, String jobId, Instant createdAt) {
         var job = new JobEntity();
-        job.id = ResourceIds.newJobId();
+        job.id = jobId;
         job.submitter = submitter;
-        job.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        job.createdAt = createdAt;
         job.updatedAt = job.createdAt;
         job.spec = write(spec);
         job.phase = JobPhase.Pending;

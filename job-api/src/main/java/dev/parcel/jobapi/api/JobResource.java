@@ -6,11 +6,14 @@ import dev.parcel.jobapi.JobReads;
 import dev.parcel.jobapi.JobReads.Job;
 import dev.parcel.jobapi.JobStatusStream;
 import dev.parcel.jobapi.JobSubmissions;
+import dev.parcel.jobapi.domain.IdempotencyKey;
+import dev.parcel.web.ApiProblem;
 import dev.parcel.web.Caller;
 import dev.parcel.web.ReactiveWork;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -29,8 +32,15 @@ import jakarta.ws.rs.sse.Sse;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.resteasy.reactive.ResponseStatus;
 import org.jboss.resteasy.reactive.RestQuery;
+import org.jboss.resteasy.reactive.RestResponse;
 
 @Path("/v1/compute/jobs")
 @Produces(MediaType.APPLICATION_JSON)
@@ -94,10 +104,39 @@ public class JobResource {
     public record JobPageView(List<JobView> results, String nextPageToken) {
     }
 
+    /**
+     * Submits a job. With an {@code Idempotency-Key}, a repeat of the key by the same caller within its lifetime
+     * (24 h by default) answers 200 with the job the first request made, as it is now, and makes no other; so a
+     * client that lost the 201 can simply send the request again.
+     */
     @POST
-    @ResponseStatus(201)
-    public Uni<JobView> submit(@Valid @NotNull JobSpecRequest spec) {
-        return jobs.submit(caller.identityId(), spec.toSpec()).map(JobView::of);
+    @APIResponse(responseCode = "201", description = "The job was made.",
+            content = @Content(schema = @Schema(implementation = JobView.class)))
+    @APIResponse(responseCode = "200", description = "An earlier request with this Idempotency-Key made the job;"
+            + " this is that job, and no other was made.",
+            content = @Content(schema = @Schema(implementation = JobView.class)))
+    @APIResponse(responseCode = "422", description = "The Idempotency-Key was used with a different job spec.")
+    @Parameter(name = IdempotencyKey.HEADER, in = ParameterIn.HEADER, description = "Any 1 to 255 printable ASCII"
+            + " characters naming this submission (a UUID, say): the same key from the same caller within 24 h (by"
+            + " default) gets the same job, never a second one.",
+            schema = @Schema(type = SchemaType.STRING, minLength = 1, maxLength = IdempotencyKey.MAX_LENGTH))
+    public Uni<RestResponse<JobView>> submit(@Valid @NotNull JobSpecRequest spec,
+            @Context HttpServerRequest request) {
+        return jobs.submit(caller.identityId(), spec.toSpec(), idempotencyKey(request)).map(submission ->
+                RestResponse.status(submission.created() ? RestResponse.Status.CREATED : RestResponse.Status.OK,
+                        JobView.of(submission.job())));
+    }
+
+    /**
+     * The header as sent, or null without one. Read from Vert.x: a {@code @HeaderParam} would take an empty key for
+     * none (a client bug that must not silently lose its idempotency) and hide all but the first of several.
+     */
+    private static String idempotencyKey(HttpServerRequest request) {
+        List<String> sent = request.headers().getAll(IdempotencyKey.HEADER);
+        if (sent.size() > 1) {
+            throw ApiProblem.invalid(IdempotencyKey.HEADER + ": must be sent at most once");
+        }
+        return sent.isEmpty() ? null : sent.get(0);
     }
 
     /**

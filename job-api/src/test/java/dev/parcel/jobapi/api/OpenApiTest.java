@@ -2,6 +2,7 @@ package dev.parcel.jobapi.api;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parcel.testkit.SharedInfrastructure;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -15,6 +16,7 @@ import java.io.IOException;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.nio.file.Files;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -62,5 +64,16 @@ class OpenApiTest {
                 .forEach(verb -> documented.add(verb + " " + path)));
 
         assertEquals(routesOfTheResources(), documented);
+    }
+
+    @Test
+    void submissionDocumentsItsIdempotencyKeyHeaderAndBothSuccessfulAnswers() {
+        var submission = given().accept("application/json").get("/q/openapi")
+                .then().statusCode(200).extract().jsonPath().setRootPath("paths.'/v1/compute/jobs'.post");
+
+        assertEquals(List.of("header"), submission.getList("parameters.findAll { it.name == 'Idempotency-Key' }.in"));
+        assertEquals(255, submission.getInt("parameters.find { it.name == 'Idempotency-Key' }.schema.maxLength"));
+        assertTrue(submission.getMap("responses").keySet().containsAll(Set.of("200", "201", "422")),
+                () -> "responses: " + submission.getMap("responses").keySet());
     }
 }
