@@ -1,6 +1,8 @@
 -- The outbox, shared by every service that emits events (Flyway location db/outbox, beside the service's own
--- db/migration). Versions from 1000 on, so they never meet a service's own. IF NOT EXISTS: databases made before
--- this migration moved here already have the table.
+-- db/migration). A repeatable migration, not a versioned one: a version of its own would have to be ordered among
+-- each service's versions, and a service's next version after it would be refused as out of order. Flyway runs it
+-- again whenever it changes, so every statement here must be safe to repeat (IF NOT EXISTS, ADD COLUMN IF NOT
+-- EXISTS).
 
 -- Events written in the same transaction as the change they announce; the relay publishes and deletes them.
 CREATE TABLE IF NOT EXISTS outbox (
@@ -14,7 +16,7 @@ CREATE TABLE IF NOT EXISTS outbox (
 
 -- Events the broker refused for good (too large, not serializable): set aside with the reason, so the rows behind
 -- them are published. An operator reads them here; nothing retries them.
-CREATE TABLE outbox_parked (
+CREATE TABLE IF NOT EXISTS outbox_parked (
     id         bigint PRIMARY KEY,
     topic      text NOT NULL,
     event_key  text NOT NULL,
