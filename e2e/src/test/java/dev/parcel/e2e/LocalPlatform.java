@@ -18,16 +18,20 @@ final class LocalPlatform implements BeforeAllCallback {
     /** All below 32768: ports in the kernel's ephemeral range can be taken by any outgoing connection. */
     static final int API_PORT = 28080;
     static final int DOCUMENT_STORE_PORT = 28081;
+    static final int SCHEDULER_PORT = 28082;
+    static final int EXECUTOR_PORT = 28083;
+    static final int KAFKA_PORT = 27092;
+    static final int PG_PORT = 26432;
     private static final Path ROOT = Path.of(System.getProperty("parcel.root", "..")).toAbsolutePath().normalize();
     private static final Path STATE = ROOT.resolve("e2e/target/parcel");
     private static final Map<String, String> ENVIRONMENT = Map.of(
             "PARCEL_STATE_DIR", STATE.toString(),
-            "PARCEL_KAFKA_PORT", "27092",
-            "PARCEL_PG_PORT", "26432",
+            "PARCEL_KAFKA_PORT", Integer.toString(KAFKA_PORT),
+            "PARCEL_PG_PORT", Integer.toString(PG_PORT),
             "PARCEL_API_PORT", Integer.toString(API_PORT),
             "PARCEL_DOCUMENT_STORE_PORT", Integer.toString(DOCUMENT_STORE_PORT),
-            "PARCEL_SCHEDULER_PORT", "28082",
-            "PARCEL_EXECUTOR_PORT", "28083",
+            "PARCEL_SCHEDULER_PORT", Integer.toString(SCHEDULER_PORT),
+            "PARCEL_EXECUTOR_PORT", Integer.toString(EXECUTOR_PORT),
             "PARCEL_EXECUTOR_WORKER_ID", "e2e-worker",
             // Smaller than the largest document the tests move: a service that held a whole document would fail.
             "PARCEL_SERVICE_HEAP", "160m");
@@ -48,18 +52,32 @@ final class LocalPlatform implements BeforeAllCallback {
         return ROOT;
     }
 
+    /** The state directory bin/parcel keeps the platform's data, logs and pids in. */
+    static Path state() {
+        return STATE;
+    }
+
     /** The pid of a service the platform runs, as bin/parcel recorded it. */
     static long pidOf(String service) {
         try {
-            return Long.parseLong(Files.readString(STATE.resolve("pids/" + service + ".pid")).strip());
+            return Long.parseLong(Files.readString(pidFile(service)).strip());
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    /** Starts again whatever of the platform is not running, as a user would: {@code bin/parcel up --detach}. */
+    /** Where bin/parcel records the pid of what it started (a service, kafka, postgres). */
+    static Path pidFile(String name) {
+        return STATE.resolve("pids/" + name + ".pid");
+    }
+
+    /**
+     * Starts again whatever of the platform is not running, as a user would: {@code bin/parcel up --detach}. Unlike
+     * the first start it leaves what runs alone when that fails: a test that restarts part of the platform must be
+     * able to look at, and to repair, what is left.
+     */
     static void restartWhatStopped() {
-        up();
+        checkedUp();
     }
 
     static String apiUrl() {
@@ -72,13 +90,17 @@ final class LocalPlatform implements BeforeAllCallback {
      */
     private static void up() {
         try {
-            String output = parcel("up", "--detach");
-            if (!output.contains("PARCEL_API_URL=" + apiUrl())) {
-                throw new AssertionError("bin/parcel up did not print the API URL:\n" + output);
-            }
+            checkedUp();
         } catch (AssertionError | RuntimeException e) {
             down();
             throw e;
+        }
+    }
+
+    private static void checkedUp() {
+        String output = parcel("up", "--detach");
+        if (!output.contains("PARCEL_API_URL=" + apiUrl())) {
+            throw new AssertionError("bin/parcel up did not print the API URL:\n" + output);
         }
     }
 
