@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.parcel.e2e.BadRecords.DeadLetter;
-import dev.parcel.e2e.BadRecords.Position;
-import dev.parcel.e2e.BadRecords.Sent;
+import dev.parcel.e2e.Bus.DeadLetter;
+import dev.parcel.e2e.Bus.Position;
+import dev.parcel.e2e.Bus.Sent;
 import dev.parcel.testkit.SelfIssuedIdentity;
 import dev.parcel.testkit.TestImages;
 import io.restassured.RestAssured;
@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -36,6 +37,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -82,6 +84,8 @@ class ChaosIT {
     private static boolean platformKnownHealthy = true;
     /** The bad records written so far: a consumer stuck on them is moved past them when the platform is repaired. */
     private static final List<Sent> badRecordsWritten = new ArrayList<>();
+    /** Which topics each consumer group read before the bad records were written. */
+    private static final Map<String, Set<String>> readers = new HashMap<>();
 
     /** The jobs this test submitted (JUnit makes an instance per test). */
     private final List<Job> jobs = Collections.synchronizedList(new ArrayList<>());
@@ -146,8 +150,8 @@ class ChaosIT {
             }
         }
         if (!badRecordsWritten.isEmpty() && Faults.running("kafka")) {
-            try (var kafka = new BadRecords()) {
-                kafka.skip(badRecordsWritten);
+            try (var bus = new Bus()) {
+                bus.skip(badRecordsWritten, readers);
             } catch (RuntimeException e) {
                 log("could not move the consumer groups past the bad records: %s", e);
             }
@@ -161,9 +165,10 @@ class ChaosIT {
 
     /**
      * {@code pg_ctl restart -m fast}: every connection of every service is cut, some while a consumer is applying an
-     * event. Afterwards the services work again, and so do their consumers: jobs submitted around it run, and
-     * identities registered around it (while it was under way, and after it) are learned by the document-store, so
-     * they can upload.
+     * event (a backlog of registrations is on the bus for the document-store, jobs and identities keep coming).
+     * Afterwards the services work again, and so do their consumers: jobs submitted around it run, and identities
+     * registered around it (on the bus before and while it ran, through the API while it ran and after it) are
+     * learned by the document-store, so they can upload.
      */
     @Test
     @Order(1)
@@ -171,8 +176,17 @@ class ChaosIT {
         String fault = "the PostgreSQL restart";
         submit(4, "before " + fault, Instant.now().plus(RETRY_DEADLINE));
         long started = System.nanoTime();
-        Instant faultEnd = whileSubmitting("during " + fault, Duration.ofMillis(200), true, Faults::restartPostgres);
-        log("%s: pg_ctl restart -m fast took %.1f s", fault, secondsSince(started));
+        Instant faultEnd;
+        try (var bus = new Bus()) {
+            // A backlog of registrations, so the document-store is applying them while the cluster goes down.
+            identities.add(writeRegistrations(bus, 500, "on the bus when " + fault + " began"));
+            faultEnd = whileSubmitting("during " + fault, Duration.ofMillis(200), () -> {
+                tryRegister("during " + fault);
+                identities.add(writeRegistrations(bus, 50, "on the bus during " + fault));
+            }, Faults::restartPostgres);
+        }
+        log("%s: pg_ctl restart -m fast took %.1f s; %d identities registered or on the bus while it ran", fault,
+                secondsSince(started), identities.size());
         submit(4, "after " + fault, faultEnd.plus(RETRY_DEADLINE));
         identities.add(retried("registering an identity after " + fault, faultEnd.plus(RETRY_DEADLINE),
                 () -> new Registered(PublicApi.register(), "after " + fault, Instant.now())));
@@ -196,7 +210,7 @@ class ChaosIT {
         Duration stopping = Faults.stop("kafka", false);
         Instant stopped = Instant.now();
         log("%s: the broker exited %.1f s after SIGTERM", fault, stopping.toMillis() / 1000.0);
-        whileSubmitting("during " + fault, Duration.ofSeconds(2), false, () -> pauseUntil(stopped.plusSeconds(20)));
+        whileSubmitting("during " + fault, Duration.ofSeconds(2), () -> pauseUntil(stopped.plusSeconds(20)));
 
         Instant faultEnd = restartedListening(LocalPlatform.KAFKA_PORT);
         log("%s: the broker was away %.1f s", fault, Duration.between(stopped, faultEnd).toMillis() / 1000.0);
@@ -222,7 +236,7 @@ class ChaosIT {
             Faults.stop(service, true);
             faultEnd = Instant.now();
             long restarting = System.nanoTime();
-            whileSubmitting("while the " + service + " restarted", Duration.ofSeconds(1), false,
+            whileSubmitting("while the " + service + " restarted", Duration.ofSeconds(1),
                     LocalPlatform::restartWhatStopped);
             log("%s with %d jobs in flight: bin/parcel up had it back and every service ready in %.1f s", fault,
                     inFlight, secondsSince(restarting));
@@ -238,7 +252,7 @@ class ChaosIT {
 
     /**
      * Two undecodable records and one well-formed event of an unknown version on every topic that has a consumer.
-     * Each consumer moves past them and leaves each on the topic's dead-letter topic (see {@link BadRecords});
+     * Each consumer moves past them and leaves each on the topic's dead-letter topic (see {@link Bus});
      * jobs keep flowing. Runs last: on a platform whose consumers cannot get past such records, nothing flows after.
      */
     @Test
@@ -246,23 +260,24 @@ class ChaosIT {
     void badRecordsGoToDeadLetterTopics() {
         String fault = "the bad records";
         submit(3, "before " + fault, Instant.now().plus(RETRY_DEADLINE));
-        try (var kafka = new BadRecords()) {
-            Map<TopicPartition, Long> deadLettersFrom = kafka.deadLetterEnds(CONSUMED_TOPICS);
-            var values = new LinkedHashMap<String, List<String>>();
-            var keys = new LinkedHashMap<String, String>();
+        try (var bus = new Bus()) {
+            Map<TopicPartition, Long> deadLettersFrom = bus.deadLetterEnds(CONSUMED_TOPICS);
+            readers.putAll(bus.readers(CONSUMED_TOPICS));
+            var records = new ArrayList<ProducerRecord<String, String>>();
             unknownVersionEvents().forEach((topic, event) -> {
-                keys.put(topic, event.key());
-                values.put(topic, List.of("not json", "{\"truncated\":", event.json()));
+                for (String value : List.of("not json", "{\"truncated\":", event.json())) {
+                    records.add(new ProducerRecord<>(topic, event.key(), value));
+                }
             });
-            List<Sent> sent = kafka.write(values, keys);
+            List<Sent> sent = bus.write(records);
             badRecordsWritten.addAll(sent);
             Instant faultEnd = Instant.now();
-            log("%s: wrote %d records to %d topics: %s", fault, sent.size(), values.size(), sent);
+            log("%s: wrote %d records to %d topics: %s", fault, sent.size(), CONSUMED_TOPICS.size(), sent);
             submit(3, "after " + fault, faultEnd.plus(RETRY_DEADLINE));
 
             assertRecovered(fault,
                     () -> assertEveryServiceReady(fault, faultEnd),
-                    () -> assertDeadLettered(kafka, sent, deadLettersFrom, faultEnd),
+                    () -> assertDeadLettered(bus, sent, deadLettersFrom, faultEnd),
                     () -> assertEveryJobSucceeded(fault, faultEnd));
         }
         platformKnownHealthy = true;
@@ -366,7 +381,7 @@ class ChaosIT {
                 return "GET answered " + response.statusCode() + " " + response.body().asString();
             }
             return response.path("status.phase") + ": " + response.path("status.message");
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // RestAssured throws ConnectException undeclared
             return "GET got no answer (" + e + ")";
         }
     }
@@ -413,7 +428,7 @@ class ChaosIT {
         try {
             Response response = given().auth().oauth2(identity.token()).get("/documents/Dnothing");
             return response.statusCode() + " " + response.body().asString();
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // RestAssured throws ConnectException undeclared
             return "no answer (" + e + ")";
         }
     }
@@ -423,18 +438,18 @@ class ChaosIT {
      * positions its records name equal the positions the broker gave the bad records (several consumer groups read
      * some topics, so a record may be there once per group), each has the value that was written and a reason.
      */
-    private static void assertDeadLettered(BadRecords kafka, List<Sent> sent, Map<TopicPartition, Long> from,
+    private static void assertDeadLettered(Bus bus, List<Sent> sent, Map<TopicPartition, Long> from,
             Instant faultEnd) {
         var expected = sent.stream().collect(Collectors.groupingBy(Sent::topic, LinkedHashMap::new,
                 Collectors.mapping(Sent::position, Collectors.toSet())));
         var valueAt = sent.stream().collect(Collectors.toMap(record -> record.topic() + " " + record.position(),
                 Sent::value));
-        Map<String, List<DeadLetter>> read = kafka.readDeadLetters(expected, from,
+        Map<String, List<DeadLetter>> read = bus.readDeadLetters(expected, from,
                 faultEnd.plus(DEAD_LETTER_DEADLINE));
         double seconds = Duration.between(faultEnd, Instant.now()).toMillis() / 1000.0;
         var checks = new ArrayList<Executable>();
         expected.forEach((topic, positions) -> checks.add(() -> {
-            String deadLetters = BadRecords.deadLetterTopic(topic);
+            String deadLetters = Bus.deadLetterTopic(topic);
             List<DeadLetter> letters = read.get(topic);
             if (letters == null) {
                 fail(String.format("%s does not exist %.1f s after the bad records were written to %s", deadLetters,
@@ -483,10 +498,39 @@ class ChaosIT {
                 return id;
             }
             lastRefusal = response.statusCode() + " " + response.body().asString();
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // RestAssured throws ConnectException undeclared
             lastRefusal = "no answer (" + e + ")";
         }
         return null;
+    }
+
+    /** One attempt to register an identity through the API; one that is accepted must be able to upload. */
+    private void tryRegister(String when) {
+        try {
+            identities.add(new Registered(PublicApi.register(), when, Instant.now()));
+        } catch (AssertionError | Exception e) { // RestAssured throws ConnectException undeclared
+            log("registering an identity %s failed: %s", when, e.getMessage());
+        }
+    }
+
+    /**
+     * Writes {@code count} registrations of new identities to the bus as the job-api's outbox announces them (a
+     * backlog the document-store is still applying), and returns the last: it must be learned like any other.
+     */
+    private static Registered writeRegistrations(Bus bus, int count, String when) {
+        var records = new ArrayList<ProducerRecord<String, String>>();
+        SelfIssuedIdentity identity = null;
+        for (int i = 0; i < count; i++) {
+            identity = new SelfIssuedIdentity().as("I" + UUID.randomUUID().toString().replace("-", ""));
+            String id = identity.principal();
+            var record = new ProducerRecord<>("parcel.identities.registered", id, event(1, Instant.now(), id,
+                    "identityId", id, "tokenVerifiers", List.of(Map.of("iss", id, "sub", id,
+                            "publicKey", identity.publicJwk()))).json());
+            record.headers().add("parcel-event-type", "IdentityRegistered".getBytes(StandardCharsets.UTF_8));
+            records.add(record);
+        }
+        bus.write(records);
+        return new Registered(identity, when, Instant.now());
     }
 
     /** Submits {@code count} jobs, trying each again until it is accepted or {@code until} passes. */
@@ -516,22 +560,24 @@ class ChaosIT {
     }
 
     /**
-     * Runs {@code fault} while another thread submits a job every {@code interval} (and registers an identity, when
-     * {@code registering}), each tried once: what is refused while the fault is under way is only counted, what is
-     * accepted must succeed. Returns when {@code fault} ended.
+     * Runs {@code fault} while another thread submits a job every {@code interval}, each tried once: what is refused
+     * while the fault is under way is only counted, what is accepted must succeed. Returns when {@code fault} ended.
      */
-    private Instant whileSubmitting(String when, Duration interval, boolean registering, Runnable fault) {
+    private Instant whileSubmitting(String when, Duration interval, Runnable fault) {
+        return whileSubmitting(when, interval, () -> { }, fault);
+    }
+
+    /** {@link #whileSubmitting(String, Duration, Runnable)}, doing {@code alsoEachTime} after each submission. */
+    private Instant whileSubmitting(String when, Duration interval, Runnable alsoEachTime, Runnable fault) {
         var accepted = new AtomicInteger();
         var refused = new AtomicInteger();
         ScheduledExecutorService submitting = Executors.newSingleThreadScheduledExecutor();
         submitting.scheduleWithFixedDelay(() -> {
             (trySubmit(when) != null ? accepted : refused).incrementAndGet();
-            if (registering) {
-                try {
-                    identities.add(new Registered(PublicApi.register(), when, Instant.now()));
-                } catch (AssertionError | RuntimeException e) {
-                    refused.incrementAndGet();
-                }
+            try {
+                alsoEachTime.run();
+            } catch (AssertionError | RuntimeException e) {
+                log("%s: %s", when, e);
             }
         }, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
         Instant ended;
@@ -546,8 +592,7 @@ class ChaosIT {
                 Thread.currentThread().interrupt();
             }
         }
-        log("%s: %d jobs and %d identities accepted, %d submissions refused (the last refusal of a job: %s)", when,
-                accepted.get(), registering ? identities.size() : 0, refused.get(),
+        log("%s: %d jobs accepted, %d refused (the last refusal: %s)", when, accepted.get(), refused.get(),
                 refused.get() > 0 ? lastRefusal : "none");
         return ended;
     }
@@ -575,7 +620,7 @@ class ChaosIT {
         while (true) {
             try {
                 return attempt.get();
-            } catch (AssertionError | RuntimeException e) {
+            } catch (AssertionError | Exception e) {
                 if (Instant.now().isAfter(until)) {
                     throw new AssertionError(what + " failed until " + until + ": " + e.getMessage(), e);
                 }
@@ -621,7 +666,7 @@ class ChaosIT {
                 "outputDocuments", List.of()));
         events.put("parcel.jobs.termination-requested", event(job + "-terminated", "jobId", job + "-terminated",
                 "requestedBy", submitter.principal()));
-        events.put("parcel.workers.heartbeat", event(Instant.parse("2000-01-01T00:00:00Z"), worker, "workerId",
+        events.put("parcel.workers.heartbeat", event(99, Instant.parse("2000-01-01T00:00:00Z"), worker, "workerId",
                 worker, "cpus", 2.0, "memoryBytes", 4L << 30, "maxCpusPerJob", 2.0, "maxMemoryBytesPerJob", 2L << 30));
         events.put("parcel.documents.accessed", event(document, "documentId", document, "owner",
                 submitter.principal(), "accessor", submitter.principal(), "jobId", job + "-accessed"));
@@ -630,14 +675,14 @@ class ChaosIT {
 
     /** An event of version 99 keyed {@code key}: the common fields, then {@code fields} as name, value pairs. */
     private static Event event(String key, Object... fields) {
-        return event(Instant.now(), key, fields);
+        return event(99, Instant.now(), key, fields);
     }
 
-    private static Event event(Instant occurredAt, String key, Object... fields) {
+    private static Event event(int version, Instant occurredAt, String key, Object... fields) {
         var event = new LinkedHashMap<String, Object>();
         event.put("eventId", UUID.randomUUID().toString());
         event.put("occurredAt", occurredAt.toString());
-        event.put("version", 99);
+        event.put("version", version);
         for (int i = 0; i < fields.length; i += 2) {
             event.put((String) fields[i], fields[i + 1]);
         }

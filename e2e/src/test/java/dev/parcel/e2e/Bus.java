@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,9 +15,11 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.logging.Level;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.admin.ListGroupsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -32,16 +35,22 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.jboss.logmanager.LogContext;
 
 /**
- * Records no consumer can apply, written straight to the platform's broker, and what the platform makes of them: a
- * consumer that cannot apply a record of topic T moves on and leaves it on {@code T.dead-letter}, with headers
- * {@code dead-letter-partition} and {@code dead-letter-offset} (where it was on T) and {@code dead-letter-reason},
- * all UTF-8 strings, and the record's value unchanged.
+ * The platform's broker as a test writes to it and reads from it directly: records written past the services, and
+ * what the platform makes of those it cannot apply. A consumer that cannot apply a record of topic T moves on and
+ * leaves it on {@code T.dead-letter}, with headers {@code dead-letter-partition} and {@code dead-letter-offset}
+ * (where it was on T) and {@code dead-letter-reason}, all UTF-8 strings, and the record's value unchanged.
  */
-final class BadRecords implements AutoCloseable {
+final class Bus implements AutoCloseable {
     static final String DEAD_LETTER_SUFFIX = ".dead-letter";
     private static final String BOOTSTRAP = "127.0.0.1:" + LocalPlatform.KAFKA_PORT;
+
+    static {
+        // The clients log every configuration they start with; the test's own lines would drown in them.
+        LogContext.getLogContext().getLogger("org.apache.kafka").setLevel(Level.WARNING);
+    }
 
     /** A record written to {@code topic}, and where the broker put it. */
     record Sent(String topic, int partition, long offset, String value) {
@@ -65,33 +74,46 @@ final class BadRecords implements AutoCloseable {
     private final Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, BOOTSTRAP,
             AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
             AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000));
+    private KafkaProducer<String, String> producer;
 
     /**
      * Where each partition of the dead-letter topics of {@code topics} that exist ends now: what a test reads later
      * starts there, so dead letters of earlier runs on the same state directory are not counted.
      */
     Map<TopicPartition, Long> deadLetterEnds(Collection<String> topics) {
-        var existing = existing(topics.stream().map(BadRecords::deadLetterTopic).toList());
+        var existing = existing(topics.stream().map(Bus::deadLetterTopic).toList());
         return offsets(partitions(existing), OffsetSpec.latest());
     }
 
-    /** Writes each topic's values, in order, under one key per topic; returns where each record went. */
-    List<Sent> write(Map<String, List<String>> valuesByTopic, Map<String, String> keyByTopic) {
+    /** Writes the records, in order, and waits until the broker has them all; returns where each went. */
+    synchronized List<Sent> write(List<ProducerRecord<String, String>> records) {
+        if (producer == null) {
+            producer = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, BOOTSTRAP,
+                    ProducerConfig.ACKS_CONFIG, "all",
+                    ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+                    ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName()));
+        }
+        var sending = records.stream().map(producer::send).toList();
         var sent = new ArrayList<Sent>();
-        try (var producer = new KafkaProducer<String, String>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, BOOTSTRAP,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName()))) {
-            valuesByTopic.forEach((topic, values) -> {
-                for (String value : values) {
-                    RecordMetadata metadata = get(producer.send(
-                            new ProducerRecord<>(topic, keyByTopic.get(topic), value)));
-                    sent.add(new Sent(topic, metadata.partition(), metadata.offset(), value));
-                }
-            });
+        for (int i = 0; i < records.size(); i++) {
+            RecordMetadata metadata = get(sending.get(i));
+            sent.add(new Sent(records.get(i).topic(), metadata.partition(), metadata.offset(),
+                    records.get(i).value()));
         }
         return sent;
+    }
+
+    /** Which of {@code topics} each consumer group's members read now: asked while the services are healthy. */
+    Map<String, Set<String>> readers(Collection<String> topics) {
+        var groups = get(admin.listGroups(ListGroupsOptions.forConsumerGroups()).all()).stream()
+                .map(GroupListing::groupId).toList();
+        var readers = new HashMap<String, Set<String>>();
+        get(admin.describeConsumerGroups(groups).all()).forEach((group, description) -> description.members()
+                .forEach(member -> member.assignment().topicPartitions().stream().map(TopicPartition::topic)
+                        .filter(topics::contains)
+                        .forEach(topic -> readers.computeIfAbsent(group, g -> new HashSet<>()).add(topic))));
+        return readers;
     }
 
     /**
@@ -113,7 +135,7 @@ final class BadRecords implements AutoCloseable {
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName()))) {
             while (true) {
-                var missing = expected.keySet().stream().map(BadRecords::deadLetterTopic)
+                var missing = expected.keySet().stream().map(Bus::deadLetterTopic)
                         .filter(topic -> !read.containsKey(topic)).toList();
                 var appeared = existing(missing);
                 if (!appeared.isEmpty()) {
@@ -168,22 +190,24 @@ final class BadRecords implements AutoCloseable {
     }
 
     /**
-     * Moves every consumer group that is not past these records yet to just after the last of them in its
-     * partition, so consumers that cannot get past them work again. Repair for a platform these records broke;
-     * only with the services stopped (a group with members cannot be moved). Records between a group's position and
-     * the last of these, if any, are skipped with them. Every group is moved, since a group that never committed on
-     * a topic may still read it from its beginning; a group that does not read a topic never uses the position.
+     * Moves every consumer group that reads the topic of these records and is not past them yet to just after the
+     * last of them in its partition, so consumers that cannot get past them work again. Repair for a platform these
+     * records broke; only with the services stopped (a group with members cannot be moved). A group reads a topic it
+     * has a position on, or that {@code readers} says it read; records between its position and the last of these,
+     * if any, are skipped with them.
      */
-    void skip(List<Sent> records) {
+    void skip(List<Sent> records, Map<String, Set<String>> readers) {
         var afterLast = new HashMap<TopicPartition, Long>();
         records.forEach(record -> afterLast.merge(new TopicPartition(record.topic(), record.partition()),
                 record.offset() + 1, Math::max));
         for (var group : get(admin.listGroups(ListGroupsOptions.forConsumerGroups()).all())) {
             var committed = get(admin.listConsumerGroupOffsets(group.groupId()).partitionsToOffsetAndMetadata());
+            var reads = new HashSet<>(readers.getOrDefault(group.groupId(), Set.of()));
+            committed.keySet().forEach(partition -> reads.add(partition.topic()));
             var moves = new HashMap<TopicPartition, OffsetAndMetadata>();
             afterLast.forEach((partition, offset) -> {
                 OffsetAndMetadata position = committed.get(partition);
-                if (position == null || position.offset() < offset) {
+                if (reads.contains(partition.topic()) && (position == null || position.offset() < offset)) {
                     moves.put(partition, new OffsetAndMetadata(offset));
                 }
             });
@@ -239,7 +263,10 @@ final class BadRecords implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(5));
+        }
         admin.close(Duration.ofSeconds(5));
     }
 }
