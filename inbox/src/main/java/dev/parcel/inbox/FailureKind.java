@@ -9,10 +9,11 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.common.errors.RetriableException;
 
 /**
- * What a failure to apply a record says about trying again. A database failure is judged by its SQLSTATE: the
+ * What a failure says about trying again: consumers decide by it whether to retry a record, and the edge whether to
+ * answer 503 (try again) or 500. A database failure is judged by its SQLSTATE: the
  * server or the moment (transient), or the statement and its data (permanent, since the same record fails again).
  */
-enum FailureKind {
+public enum FailureKind {
     /** A dependency is away: the same record succeeds later. */
     TRANSIENT,
     /** The record itself is at fault: trying again fails again. */
@@ -27,7 +28,7 @@ enum FailureKind {
     private static final Set<String> TRANSIENT_CLASSES = Set.of("08", "40", "53", "57", "58");
     private static final String LOCK_NOT_AVAILABLE = "55P03";
 
-    static FailureKind of(Throwable failure) {
+    public static FailureKind of(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
             if (cause instanceof UnprocessableEvent) {
                 return PERMANENT;

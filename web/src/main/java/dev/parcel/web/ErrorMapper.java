@@ -3,6 +3,7 @@ package dev.parcel.web;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import dev.parcel.inbox.FailureKind;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.Path;
@@ -18,6 +19,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 /** Turns every failure into {@code {"error": "..."}} with the right status; nothing internal reaches a client. */
 public class ErrorMapper {
     private static final Logger LOG = Logger.getLogger(ErrorMapper.class);
+    private static final String RETRY_AFTER_SECONDS = "5";
 
     public static Response toResponse(ApiProblem problem) {
         int status = switch (problem.kind()) {
@@ -89,8 +91,17 @@ public class ErrorMapper {
         return error(response.getStatus(), reason == null ? "request refused" : reason.toLowerCase());
     }
 
+    /**
+     * A database or broker that is away is the moment's fault, not the request's: 503, so a client knows to try
+     * again, and no stack trace in the log for what is an outage, not a bug.
+     */
     @ServerExceptionMapper
     public Response unexpected(Throwable failure) {
+        if (FailureKind.of(failure) == FailureKind.TRANSIENT) {
+            LOG.warnf("request refused while a dependency is away: %s", failure);
+            return Response.fromResponse(error(503, "the service cannot reach its database or broker right now;"
+                    + " try again shortly")).header("Retry-After", RETRY_AFTER_SECONDS).build();
+        }
         LOG.error("request failed", failure);
         return error(500, "internal error");
     }
