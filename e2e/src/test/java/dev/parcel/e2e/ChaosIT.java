@@ -92,6 +92,8 @@ class ChaosIT {
     /** The identities this test registered. */
     private final List<Registered> identities = Collections.synchronizedList(new ArrayList<>());
     private volatile String lastRefusal = "none";
+    /** Answers that blamed the platform itself (a 500): an outage must be a 503 or no answer, never a bug's answer. */
+    private final List<String> internalErrors = Collections.synchronizedList(new ArrayList<>());
 
     private record Job(String id, String when) {
     }
@@ -290,7 +292,7 @@ class ChaosIT {
      * each measures its own recovery), then checks that every service is still ready once they are done: a consumer
      * may fail only when the record that breaks it arrives. Reports every failure.
      */
-    private static void assertRecovered(String fault, Executable... checks) {
+    private void assertRecovered(String fault, Executable... checks) {
         var running = Executors.newFixedThreadPool(checks.length);
         try {
             var outcomes = new ArrayList<Future<Throwable>>();
@@ -313,6 +315,11 @@ class ChaosIT {
                     }
                 });
             }
+            results.add(() -> {
+                if (!internalErrors.isEmpty()) {
+                    fail(String.format("around %s the job-api answered 500: %s", fault, internalErrors));
+                }
+            });
             results.add(() -> {
                 Map<String, String> notReady = Faults.notReady();
                 if (!notReady.isEmpty()) {
@@ -498,6 +505,9 @@ class ChaosIT {
                 return id;
             }
             lastRefusal = response.statusCode() + " " + response.body().asString();
+            if (response.statusCode() == 500) {
+                internalErrors.add(when + ": " + lastRefusal);
+            }
         } catch (Exception e) { // RestAssured throws ConnectException undeclared
             lastRefusal = "no answer (" + e + ")";
         }
