@@ -7,10 +7,12 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -35,11 +37,20 @@ public class EventIntake {
     private final ObjectMapper json;
     private final DeadLetters deadLetters;
     private final ConsumerReadiness readiness;
+    private final IntFunction<Duration> pauses;
 
+    @Inject
     EventIntake(ObjectMapper json, DeadLetters deadLetters, @Readiness ConsumerReadiness readiness) {
+        this(json, deadLetters, readiness, EventIntake::pauseAfter);
+    }
+
+    /** {@code pauses}: how long to wait after the given number of failures. */
+    EventIntake(ObjectMapper json, DeadLetters deadLetters, ConsumerReadiness readiness,
+            IntFunction<Duration> pauses) {
         this.json = json;
         this.deadLetters = deadLetters;
         this.readiness = readiness;
+        this.pauses = pauses;
     }
 
     /** Applies one record's event; {@code newestVersion} is the newest version of the event this consumer reads. */
@@ -100,27 +111,31 @@ public class EventIntake {
      * times for failures nobody recognises, and not again for a permanent one; then {@code giveUp}.
      */
     private Uni<Void> retried(String topic, Supplier<Uni<Void>> work, Function<Throwable, Uni<Void>> giveUp) {
-        return attempt(topic, work, giveUp, Vertx.currentContext(), 0);
+        return attempt(topic, work, giveUp, Vertx.currentContext(), 0, 0);
     }
 
+    /**
+     * One try; {@code failuresSoFar} sets the pause, {@code unexpectedSoFar} counts only the unrecognised ones, so a
+     * long outage does not use up the tries of a failure that follows it.
+     */
     private Uni<Void> attempt(String topic, Supplier<Uni<Void>> work, Function<Throwable, Uni<Void>> giveUp,
-            Context context, int failuresSoFar) {
+            Context context, int failuresSoFar, int unexpectedSoFar) {
         Uni<Void> tried = Uni.createFrom().<Void>deferred(work::get).onFailure().recoverWithUni(failure -> {
             FailureKind kind = FailureKind.of(failure);
             if (kind == FailureKind.PERMANENT) {
                 return giveUp.apply(failure);
             }
-            int failures = failuresSoFar + 1;
-            if (kind == FailureKind.UNKNOWN && failures >= UNEXPECTED_FAILURE_TRIES) {
+            int unexpected = unexpectedSoFar + (kind == FailureKind.UNKNOWN ? 1 : 0);
+            if (unexpected >= UNEXPECTED_FAILURE_TRIES) {
                 return giveUp.apply(new UnprocessableEvent(
-                        "failed " + failures + " times, the last with " + describe(failure)));
+                        "failed " + unexpected + " times, the last with " + describe(failure)));
             }
             if (failuresSoFar == 0) {
                 LOG.warnf("consuming %s failed (%s); retrying with backoff", topic, describe(failure));
             }
             readiness.waiting(topic, describe(failure));
-            return pause(context, pauseAfter(failuresSoFar))
-                    .chain(() -> attempt(topic, work, giveUp, context, failures));
+            return pause(context, pauses.apply(failuresSoFar))
+                    .chain(() -> attempt(topic, work, giveUp, context, failuresSoFar + 1, unexpected));
         });
         if (failuresSoFar > 0) {
             return tried;
