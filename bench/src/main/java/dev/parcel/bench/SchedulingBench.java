@@ -111,15 +111,19 @@ public final class SchedulingBench {
     private static Progress awaitPlaced(Connection db, int jobs, long started) throws Exception {
         long reported = started;
         var progress = new Progress(0, started);
-        // Placed means recorded and published: the JobScheduled has left the scheduler's outbox.
-        try (var placed = db.prepareStatement("""
-                SELECT count(*) FROM queued_jobs q WHERE state = 'SCHEDULED' AND job_id LIKE 'Jbench%'
-                AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.event_key = q.job_id)""")) {
+        // Placed means recorded and published: the clock stops once every job is recorded as placed and the
+        // scheduler's outbox holds no JobScheduled any more. (One anti-join of the two per poll slowed the database.)
+        try (var placed = db.prepareStatement(
+                "SELECT count(*) FROM queued_jobs WHERE state = 'SCHEDULED' AND job_id LIKE 'Jbench%'");
+                var unpublished = db.prepareStatement("SELECT EXISTS (SELECT 1 FROM outbox)")) {
             while (progress.placed() < jobs) {
                 long count;
                 try (var rows = placed.executeQuery()) {
                     rows.next();
                     count = rows.getLong(1);
+                }
+                if (count == jobs && !empty(unpublished)) {
+                    count = jobs - 1; // the last JobScheduled is not out yet
                 }
                 long now = System.nanoTime();
                 if (count > progress.placed()) {
@@ -136,6 +140,13 @@ public final class SchedulingBench {
             }
         }
         return progress;
+    }
+
+    private static boolean empty(java.sql.PreparedStatement outboxHasRows) throws SQLException {
+        try (var rows = outboxHasRows.executeQuery()) {
+            rows.next();
+            return !rows.getBoolean(1);
+        }
     }
 
     private record Spread(long min, long max) {
