@@ -26,6 +26,7 @@ import org.apache.kafka.common.header.internals.RecordHeader;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.jboss.logging.Logger;
 
 /**
@@ -59,8 +60,14 @@ public class OutboxRelay {
     /** 0: idle; 1: a pass runs; more: commits were announced during it. */
     private final AtomicInteger publishing = new AtomicInteger();
 
-    OutboxRelay(Pool database, @Channel("outbox") MutinyEmitter<String> kafka,
-            @ConfigProperty(name = "parcel.outbox.batch-size", defaultValue = "200") int batchSize,
+    /**
+     * A batch is sent all at once, more than the emitter's default buffer and the connector's in-flight window hold
+     * together (batches of 2,000 failed every time, and the outbox never drained); how many wait is bounded by the
+     * batch size, so the buffer need not be.
+     */
+    OutboxRelay(Pool database,
+            @Channel("outbox") @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER) MutinyEmitter<String> kafka,
+            @ConfigProperty(name = "parcel.outbox.batch-size", defaultValue = "1000") int batchSize,
             @ConfigProperty(name = "parcel.outbox.max-event-bytes", defaultValue = "1000000") int maxEventBytes,
             MeterRegistry metrics) {
         this.database = database;
