@@ -26,21 +26,12 @@ public class Outbox {
     }
 
     public Uni<Void> append(String topic, ParcelEvent event) {
-        var entry = new OutboxEntry();
-        entry.topic = topic;
-        entry.eventKey = event.key();
-        entry.eventType = event.getClass().getSimpleName();
-        try {
-            entry.payload = json.writeValueAsString(event);
-        } catch (JsonProcessingException e) {
-            return Uni.createFrom().failure(new IllegalStateException("event not serializable", e));
-        }
-        return entry.persist().replaceWithVoid();
+        return appendAll(topic, List.of(event));
     }
 
     /**
-     * Appends many events to one topic in a single statement: a placement round appends thousands, and the
-     * generated ids of entities would cost a round trip each.
+     * Appends events to one topic in a single statement, however many: a placement round appends thousands, which
+     * as entities with generated ids would cost a round trip each.
      */
     public Uni<Void> appendAll(String topic, List<? extends ParcelEvent> events) {
         if (events.isEmpty()) {
