@@ -20,6 +20,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,6 +32,11 @@ import org.junit.jupiter.api.Test;
 class DeadLetterTest {
     private static final Duration PATIENCE = Duration.ofSeconds(30);
 
+    @BeforeAll
+    static void startFromAnEmptyQueue() throws Exception {
+        EmptyQueue.retireEverythingQueued();
+    }
+
     @Test
     void undecodableAndUnknownVersionSubmissionsAreSetAsideAndTheNextJobIsPlaced() throws Exception {
         String jobId = "J" + UUID.randomUUID();
@@ -41,7 +47,6 @@ class DeadLetterTest {
                 EventBusProbe.publishRaw(Topics.JOB_SUBMITTED, jobId, "{\"truncated\":"),
                 EventBusProbe.publishRaw(Topics.JOB_SUBMITTED, jobId, unknownVersion));
         String worker = "worker-" + UUID.randomUUID();
-        // Room for whatever other tests left queued too, which is placed first.
         EventBusProbe.publish(Topics.WORKER_HEARTBEAT, worker, WorkerHeartbeat.of(worker, 64, 64L << 30, 1, 1L << 30));
         var good = JobSubmitted.of("J" + UUID.randomUUID(), "Isubmitter", spec());
         EventBusProbe.publish(Topics.JOB_SUBMITTED, good.jobId(), good);

@@ -31,19 +31,9 @@ class SchedulingFlowTest {
     private static final Duration PATIENCE = Duration.ofSeconds(30);
     private final List<String> workers = new ArrayList<>();
 
-    /**
-     * Other modules' tests leave jobs on the shared bus; once the scheduler has consumed them, they are retired so
-     * each test here starts from an empty queue instead of waiting behind them.
-     */
     @BeforeAll
     static void startFromAnEmptyQueue() throws Exception {
-        EventBusProbe.publish(Topics.JOB_SUBMITTED, "warm-up", JobSubmitted.of("warm-up", "Isubmitter",
-                new JobSpec("warm-up", "none", List.of(), null, null, null, null, null, null)));
-        EventBusProbe.awaitConsumed("scheduler.submitted", Topics.JOB_SUBMITTED, Duration.ofSeconds(60));
-        try (var connection = DriverManager.getConnection(SharedInfrastructure.jdbcUrl("scheduler"));
-                var retire = connection.prepareStatement("UPDATE queued_jobs SET state = 'DONE' WHERE state <> 'DONE'")) {
-            retire.executeUpdate();
-        }
+        EmptyQueue.retireEverythingQueued();
     }
 
     private String worker(double cpus, long memory, double maxCpusPerJob, long maxMemoryPerJob) {
