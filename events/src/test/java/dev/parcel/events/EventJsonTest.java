@@ -29,6 +29,17 @@ class EventJsonTest {
     }
 
     @Test
+    void aVersionOneHeartbeatReadsAsNotDraining() throws Exception {
+        String wire = json.writeValueAsString(WorkerHeartbeat.of("w1", 2, 1, 1, 1).asDraining())
+                .replace(",\"draining\":true", "").replace("\"version\":2", "\"version\":1");
+
+        var heartbeat = json.readValue(wire, WorkerHeartbeat.class);
+
+        assertEquals(1, heartbeat.version());
+        assertEquals(false, heartbeat.draining(), wire);
+    }
+
+    @Test
     void eventsAreKeyedByTheirAggregate() {
         assertEquals("J7", JobSubmitted.of("J7", "I1", null).key());
         assertEquals("w1", WorkerHeartbeat.of("w1", 2, 1, 1, 1).key());
