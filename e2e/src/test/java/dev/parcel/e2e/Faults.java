@@ -42,7 +42,7 @@ final class Faults {
         services.put("job-api", LocalPlatform.API_PORT);
         services.put("document-store", LocalPlatform.DOCUMENT_STORE_PORT);
         services.put("scheduler", LocalPlatform.SCHEDULER_PORT);
-        services.put("executor", LocalPlatform.EXECUTOR_PORT);
+        services.put("executor-1", LocalPlatform.EXECUTOR_PORT);
         return services;
     }
 

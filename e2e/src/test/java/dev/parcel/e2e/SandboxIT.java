@@ -84,7 +84,7 @@ class SandboxIT {
                 "outputDocuments", List.of(Map.of("mountPath", "result.txt"))));
         awaitPhase(id, "Running");
 
-        HostCommands.run(List.of("kill", "-9", Long.toString(LocalPlatform.pidOf("executor"))));
+        HostCommands.run(List.of("kill", "-9", Long.toString(LocalPlatform.pidOf("executor-1"))));
         await().atMost(Duration.ofSeconds(60)).until(() -> !HostCommands.docker("ps", "-aq", "--filter",
                 "label=dev.parcel.job-id=" + id, "--filter", "status=exited").isEmpty());
         assertEquals("Running", job(id).getString("status.phase"), "nobody reports for a dead worker");
