@@ -71,7 +71,7 @@ class ChaosIT {
     private static final Duration DEAD_LETTER_DEADLINE = Duration.ofSeconds(60);
     /** How long after a fault a refused submission (or registration) is tried again before the test gives up. */
     private static final Duration RETRY_DEADLINE = Duration.ofSeconds(60);
-    private static final String WORKER = "e2e-worker";
+    private static final String WORKER = "e2e-worker-1";
     /** The topics that have a consumer: each gets bad records in {@link #badRecordsGoToDeadLetterTopics()}. */
     private static final List<String> CONSUMED_TOPICS = List.of("parcel.identities.registered",
             "parcel.jobs.submitted", "parcel.jobs.scheduled", "parcel.jobs.status-reported", "parcel.jobs.completed",

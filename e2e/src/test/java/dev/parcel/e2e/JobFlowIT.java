@@ -64,7 +64,7 @@ class JobFlowIT {
                 .body("id", equalTo(id))
                 .body("spec.cmd[1]", equalTo("echo hi"))
                 .body("status.phase", equalTo("Succeeded"))
-                .body("status.host", equalTo("e2e-worker"));
+                .body("status.host", equalTo("e2e-worker-1"));
     }
 
     @Test

@@ -97,7 +97,7 @@ class SandboxIT {
                 "a container of the job is left");
         assertTrue(HostCommands.docker("network", "ls", "-q", "--filter", "label=dev.parcel.job-id=" + id).isEmpty(),
                 "the job's network is left");
-        assertTrue(HostCommands.docker("volume", "ls", "-q", "--filter", "label=dev.parcel.worker-id=e2e-worker").isEmpty(),
+        assertTrue(HostCommands.docker("volume", "ls", "-q", "--filter", "label=dev.parcel.worker-id=e2e-worker-1").isEmpty(),
                 "a volume of the worker is left");
         assertTrue(HostCommands.run(List.of("iptables", "-S")).stream().noneMatch(rule -> rule.contains("PARCEL-")),
                 "a firewall rule of the job is left");
