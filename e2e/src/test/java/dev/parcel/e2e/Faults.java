@@ -104,6 +104,60 @@ final class Faults {
         }
     }
 
+    /**
+     * Stops the Docker engine (SIGTERM; with live restore its containers keep running) and starts it again with the
+     * same command line, its output appended to the state directory's {@code logs/dockerd-restarted.log}; returns
+     * once it answers. A pid file of bin/parcel's that recorded the old engine records the new one.
+     */
+    static void restartDockerEngine() {
+        long pid = Long.parseLong(dev.parcel.testkit.HostCommands.run(List.of("pgrep", "-xo", "dockerd")).get(0));
+        ProcessHandle engine = ProcessHandle.of(pid).orElseThrow();
+        List<String> commandLine = engine.info().arguments().map(arguments -> {
+            var command = new ArrayList<String>(List.of(engine.info().command().orElse("dockerd")));
+            command.addAll(List.of(arguments));
+            return (List<String>) command;
+        }).orElse(List.of("dockerd", "--live-restore"));
+        engine.destroy();
+        try {
+            engine.onExit().get(60, TimeUnit.SECONDS);
+            var restarted = new ArrayList<String>(List.of("setsid"));
+            restarted.addAll(commandLine);
+            Path log = LocalPlatform.state().resolve("logs/dockerd-restarted.log");
+            Process started = new ProcessBuilder(restarted).redirectErrorStream(true)
+                    .redirectOutput(Redirect.appendTo(log.toFile())).redirectInput(Redirect.from(Path.of("/dev/null").toFile()))
+                    .start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (new ProcessBuilder("docker", "info").start().waitFor() != 0) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("the Docker engine did not answer 60 s after its restart; see " + log);
+                }
+                Thread.sleep(500);
+            }
+            recordRestartedEngine(pid, started.pid());
+        } catch (IOException | ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("could not restart the Docker engine", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** So that the {@code bin/parcel down} which would have stopped the old engine stops the new one. */
+    private static void recordRestartedEngine(long oldPid, long newPid) throws IOException {
+        for (Path states : List.of(LocalPlatform.root().resolve(".parcel"), LocalPlatform.state())) {
+            if (!Files.isDirectory(states)) {
+                continue;
+            }
+            try (Stream<Path> files = Files.find(states, 3, (file, attributes) -> file.endsWith("pids/dockerd.pid"))) {
+                for (Path file : (Iterable<Path>) files::iterator) {
+                    if (Files.readString(file).strip().equals(Long.toString(oldPid))) {
+                        Files.writeString(file, newPid + "\n");
+                    }
+                }
+            }
+        }
+    }
+
     /** bin/parcel's {@code pg_bin}: the newest of Debian's PostgreSQL installations. */
     private static Path postgresBin() {
         try (Stream<Path> versions = Files.list(Path.of("/usr/lib/postgresql"))) {

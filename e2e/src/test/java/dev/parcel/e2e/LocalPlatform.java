@@ -22,6 +22,8 @@ final class LocalPlatform implements BeforeAllCallback {
     static final int EXECUTOR_PORT = 28083;
     static final int KAFKA_PORT = 27092;
     static final int PG_PORT = 26432;
+    /** How many executors {@code bin/parcel up} runs; a test that needs more says so with {@link #runWorkers}. */
+    private static volatile int workers = 1;
     private static final Path ROOT = Path.of(System.getProperty("parcel.root", "..")).toAbsolutePath().normalize();
     private static final Path STATE = ROOT.resolve("e2e/target/parcel");
     private static final Map<String, String> ENVIRONMENT = Map.of(
@@ -80,6 +82,19 @@ final class LocalPlatform implements BeforeAllCallback {
         checkedUp();
     }
 
+    /**
+     * Makes {@code bin/parcel up} run {@code count} executors from now on and starts those missing; executor-i's port
+     * is {@link #EXECUTOR_PORT} + i − 1 and its worker id {@code e2e-worker-i}.
+     */
+    static void runWorkers(int count) {
+        workers = count;
+        checkedUp();
+    }
+
+    static int executorPort(int index) {
+        return EXECUTOR_PORT + index - 1;
+    }
+
     static String apiUrl() {
         return "http://127.0.0.1:" + API_PORT + "/v1";
     }
@@ -98,7 +113,7 @@ final class LocalPlatform implements BeforeAllCallback {
     }
 
     private static void checkedUp() {
-        String output = parcel("up", "--detach");
+        String output = parcel("up", "--detach", "--workers", Integer.toString(workers));
         if (!output.contains("PARCEL_API_URL=" + apiUrl())) {
             throw new AssertionError("bin/parcel up did not print the API URL:\n" + output);
         }
