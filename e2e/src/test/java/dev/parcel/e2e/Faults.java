@@ -124,10 +124,11 @@ final class Faults {
             restarted.addAll(commandLine);
             Path log = LocalPlatform.state().resolve("logs/dockerd-restarted.log");
             Process started = new ProcessBuilder(restarted).redirectErrorStream(true)
-                    .redirectOutput(Redirect.appendTo(log.toFile())).redirectInput(Redirect.from(Path.of("/dev/null").toFile()))
-                    .start();
+                    .redirectOutput(Redirect.appendTo(log.toFile()))
+                    .redirectInput(Redirect.from(Path.of("/dev/null").toFile())).start();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (new ProcessBuilder("docker", "info").start().waitFor() != 0) {
+            while (new ProcessBuilder("docker", "info").redirectOutput(Redirect.DISCARD)
+                    .redirectError(Redirect.DISCARD).start().waitFor() != 0) {
                 if (System.nanoTime() > deadline) {
                     throw new AssertionError("the Docker engine did not answer 60 s after its restart; see " + log);
                 }
