@@ -69,10 +69,11 @@ public class Documents {
     /**
      * Records a document whose bytes were just stored as blob {@code blobId}. The owner must exist; when it does
      * not, or recording fails, the blob is removed again, so a failed upload leaves neither a document nor an
-     * orphan blob. An upload made for a job records it as the origin.
+     * orphan blob. An upload made for a job records it as the origin. When a concurrent upload with the same
+     * {@code idempotencyKey} recorded its document first, that one is the answer (and this blob is removed).
      */
     public Uni<Document> record(String creator, Optional<JobTokens.JobClaims> job, UploadMetadata metadata,
-            String blobId, long size) {
+            String blobId, long size, Optional<String> idempotencyKey) {
         String owner = metadata.owner() == null ? creator : metadata.owner();
         var row = new DocumentEntity();
         row.id = blobId;
@@ -84,13 +85,24 @@ public class Documents {
                 ? List.of() : metadata.details().tags());
         row.originatingJob = job.map(JobTokens.JobClaims::jobId).orElse(null);
         row.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        row.idempotencyKey = idempotencyKey.orElse(null);
         return ownerMustExist(creator, owner)
                 .chain(() -> Panache.withTransaction(row::persist))
                 .onFailure().call(() -> blocking(() -> {
                     blobs.delete(blobId);
                     return null;
                 }))
-                .map(ignored -> toDocument(row));
+                .map(ignored -> toDocument(row))
+                .onFailure(failure -> idempotencyKey.isPresent()).recoverWithUni(failure ->
+                        byIdempotencyKey(creator, idempotencyKey.get()).map(earlier -> earlier.orElseThrow(() ->
+                                failure instanceof RuntimeException runtime ? runtime
+                                        : new IllegalStateException(failure))));
+    }
+
+    /** The document {@code creator} uploaded earlier under this key, if any. */
+    public Uni<Optional<Document>> byIdempotencyKey(String creator, String idempotencyKey) {
+        return Panache.withSession(() -> DocumentEntity.<DocumentEntity>find("creator = ?1 and idempotencyKey = ?2",
+                creator, idempotencyKey).firstResult()).map(row -> Optional.ofNullable(row).map(this::toDocument));
     }
 
     /** Fails with a 400 naming the owner when it is not an identity this service knows. */

@@ -21,14 +21,18 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.Optional;
-import org.jboss.resteasy.reactive.ResponseStatus;
+import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.logging.Logger;
 
 /** Parcel's storage URL: upload and download of document bytes. */
 @Path("/v1/storage")
 public class StorageResource {
     private static final Logger LOG = Logger.getLogger(StorageResource.class);
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    /** Room for a job id, an attempt and the longest output mount path. */
+    private static final int MAX_IDEMPOTENCY_KEY_LENGTH = 1024;
     private final Documents documents;
     private final Caller caller;
 
@@ -40,19 +44,25 @@ public class StorageResource {
     /**
      * Multipart with a {@code metadata} part (JSON, or empty) and a {@code data} part (the bytes). The body is read
      * as it arrives on a worker thread: the metadata is checked before any byte of data is stored, the data is
-     * encrypted as it streams in, and the document exists once both are complete.
+     * encrypted as it streams in, and the document exists once both are complete (201). With an
+     * {@code Idempotency-Key} the caller already used, the answer is the document that upload made (200), and the
+     * bytes sent again are read and dropped; the same key for another owner is a 422. A job's key must begin with
+     * its own job id and attempt ({@code <jobId>/<attempt>/}), so no job can take another's.
      */
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Produces(MediaType.APPLICATION_JSON)
-    @ResponseStatus(201)
     @Blocking
-    public DocumentView upload(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, InputStream body) {
+    public RestResponse<DocumentView> upload(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+            @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey, InputStream body) {
         String creator = caller.identityId();
         Optional<JobTokens.JobClaims> job = caller.job();
+        Optional<String> key = Optional.ofNullable(idempotencyKey);
+        key.ifPresent(named -> idempotencyKeyMustFit(named, job));
         String blobId = ResourceIds.newDocumentId();
         var received = new Object() {
             Documents.UploadMetadata metadata = new Documents.UploadMetadata(null, null);
+            Optional<Documents.Document> earlier = Optional.empty();
             Long size;
         };
         try {
@@ -61,6 +71,9 @@ public class StorageResource {
                 public void metadata(String text) {
                     received.metadata = documents.readMetadata(text);
                     ReactiveWork.await(() -> documents.ownerMustExist(creator, received.metadata.owner()));
+                    if (key.isPresent()) {
+                        received.earlier = ReactiveWork.await(() -> documents.byIdempotencyKey(creator, key.get()));
+                    }
                 }
 
                 @Override
@@ -68,22 +81,51 @@ public class StorageResource {
                     if (received.size != null) {
                         throw ApiProblem.invalid("data: the multipart body has more than one part named data");
                     }
+                    if (received.earlier.isPresent()) {
+                        received.size = bytes.transferTo(OutputStream.nullOutputStream());
+                        return;
+                    }
                     received.size = documents.storeBytes(blobId, bytes);
                 }
             });
         } catch (IOException e) {
             LOG.infof("upload of %s did not complete: %s", blobId, e.toString());
-            discard(blobId, received.size);
+            discard(blobId, received.earlier.isEmpty() ? received.size : null);
             throw ApiProblem.invalid("the upload ended before its body was complete");
         } catch (RuntimeException e) {
-            discard(blobId, received.size);
+            discard(blobId, received.earlier.isEmpty() ? received.size : null);
             throw e;
         }
         if (received.size == null) {
             throw ApiProblem.invalid("data: the multipart body needs a part named data with the document's bytes");
         }
-        return DocumentView.of(ReactiveWork.await(() -> documents.record(creator, job, received.metadata, blobId,
-                received.size)));
+        if (received.earlier.isPresent()) {
+            return RestResponse.ok(DocumentView.of(sameOwner(received.earlier.get(), creator, received.metadata)));
+        }
+        var recorded = ReactiveWork.await(() -> documents.record(creator, job, received.metadata, blobId,
+                received.size, key));
+        // A concurrent upload with the key may have recorded its document first: then this is that one.
+        return RestResponse.status(recorded.id().equals(blobId) ? RestResponse.Status.CREATED
+                : RestResponse.Status.OK, DocumentView.of(sameOwner(recorded, creator, received.metadata)));
+    }
+
+    private static Documents.Document sameOwner(Documents.Document earlier, String creator,
+            Documents.UploadMetadata metadata) {
+        String owner = metadata.owner() == null ? creator : metadata.owner();
+        if (!earlier.owner().equals(owner)) {
+            throw ApiProblem.unprocessable(IDEMPOTENCY_KEY + ": already used for a document of another owner");
+        }
+        return earlier;
+    }
+
+    private static void idempotencyKeyMustFit(String key, Optional<JobTokens.JobClaims> job) {
+        if (key.isBlank() || key.length() > MAX_IDEMPOTENCY_KEY_LENGTH) {
+            throw ApiProblem.invalid(IDEMPOTENCY_KEY + ": must be 1 to " + MAX_IDEMPOTENCY_KEY_LENGTH
+                    + " characters");
+        }
+        if (job.isPresent() && !key.startsWith(job.get().jobId() + "/" + job.get().attempt() + "/")) {
+            throw ApiProblem.invalid(IDEMPOTENCY_KEY + ": a job's key must begin with its job id and attempt");
+        }
     }
 
     private void discard(String blobId, Long size) {

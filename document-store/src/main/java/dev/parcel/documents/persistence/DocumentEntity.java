@@ -34,4 +34,8 @@ public class DocumentEntity extends PanacheEntityBase {
 
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
+
+    /** The key the upload named itself with, unique per creator; null for an upload without one. */
+    @Column(name = "idempotency_key")
+    public String idempotencyKey;
 }
