@@ -1,0 +1,184 @@
+package dev.parcel.executor;
+
+import dev.parcel.events.JobScheduled;
+import dev.parcel.executor.domain.AttemptId;
+import dev.parcel.executor.domain.AttemptJournal;
+import dev.parcel.executor.domain.ContainerDriver;
+import dev.parcel.executor.domain.ContainerDriver.EngineUnreachable;
+import dev.parcel.executor.domain.ContainerDriver.Found;
+import dev.parcel.executor.domain.ContainerDriver.State;
+import dev.parcel.executor.domain.OutcomeReporter;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
+import org.jboss.logging.Logger;
+
+/**
+ * The attempts of this worker: takes placements (once the journal holds them), hears terminations, fences attempts
+ * the scheduler placed again, and on start finishes what the journal and the engine say was left. Each attempt runs
+ * as an {@link AttemptFlow} on a thread of its own, since it mostly waits on its container. Flows wait for the
+ * recovery to end before they touch the engine, because recovery removes what no attempt it knows of accounts for.
+ */
+final class AttemptSupervisor {
+    private static final Logger LOG = Logger.getLogger(AttemptSupervisor.class);
+
+    private final ContainerDriver driver;
+    private final AttemptJournal journal;
+    private final OutcomeReporter reporter;
+    private final AttemptFlow.Settings settings;
+    private final ExecutorService threads;
+    private final Map<AttemptId, AttemptFlow> live = new ConcurrentHashMap<>();
+    private final CountDownLatch recovered = new CountDownLatch(1);
+    private volatile boolean stopping;
+
+    AttemptSupervisor(ContainerDriver driver, AttemptJournal journal, OutcomeReporter reporter,
+            AttemptFlow.Settings settings, ExecutorService threads) {
+        this.driver = driver;
+        this.journal = journal;
+        this.reporter = reporter;
+        this.settings = settings;
+        this.threads = threads;
+    }
+
+    /**
+     * Any placement on the bus: an older attempt of its job held here is superseded, and one for this worker is
+     * journaled and run. False when this worker is stopping and took nothing: the placement must not be
+     * acknowledged, so that it is delivered again after the restart.
+     */
+    boolean placed(JobScheduled placement) {
+        if (stopping) {
+            return false;
+        }
+        for (JobScheduled older : journal.unsettled(placement.jobId())) {
+            if (older.attempt() < placement.attempt()) {
+                supersede(older);
+            }
+        }
+        if (settings.workerId().equals(placement.workerId()) && journal.accept(placement)) {
+            startFlow(placement, flow -> flow.run(false));
+        }
+        return true;
+    }
+
+    /** Journaled before anything else, so that a placement arriving later, even after a restart, never starts. */
+    void terminationRequested(String jobId) {
+        journal.requestTermination(jobId);
+        for (JobScheduled attempt : journal.unsettled(jobId)) {
+            var flow = live.get(AttemptId.of(attempt));
+            if (flow != null) {
+                LOG.infof("job %s: terminating it at its submitter's request", jobId);
+                killOffTheConsumersThread(flow);
+            }
+        }
+    }
+
+    /**
+     * Finishes what an earlier run of this executor left: an accepted attempt with no container, or one whose
+     * container was never started, runs from the beginning (the executor died while it pulled, made the network or
+     * created the container); a started one is awaited and an exited one reported; the sandbox of an attempt
+     * already reported or superseded is destroyed. A container the journal does not know (left by an executor that
+     * kept no journal) is taken back from the placement on its label. Running it again is harmless.
+     */
+    void recover() {
+        Map<AttemptId, Found> found = new HashMap<>();
+        for (Found container : foundOnThisWorker()) {
+            var id = AttemptId.of(container.placement());
+            if (journal.settled(id).isPresent()) {
+                threads.submit(() -> destroyQuietly(container.placement()));
+            } else {
+                journal.accept(container.placement());
+                found.put(id, container);
+            }
+        }
+        for (JobScheduled attempt : journal.unsettled()) {
+            var container = found.get(AttemptId.of(attempt));
+            if (container == null || container.state() == State.CREATED) {
+                startFlow(attempt, flow -> flow.run(true));
+            } else {
+                startFlow(attempt, flow -> flow.resume(container.startedAt().orElseThrow()));
+            }
+        }
+        recovered.countDown();
+    }
+
+    /** Takes no more placements and leaves every attempt as it is, its container running, for the next start. */
+    void stop() {
+        stopping = true;
+        threads.shutdownNow();
+    }
+
+    private void supersede(JobScheduled older) {
+        journal.markSuperseded(AttemptId.of(older));
+        var flow = live.get(AttemptId.of(older));
+        if (flow != null) {
+            flow.supersede();
+            killOffTheConsumersThread(flow);
+        }
+    }
+
+    /** A kill waits out the grace period, which a consumer's thread (an event loop) must not. */
+    private void killOffTheConsumersThread(AttemptFlow flow) {
+        try {
+            threads.execute(flow::killIfStarted);
+        } catch (RejectedExecutionException stopping) {
+            // The journal holds the reason; the next start kills the container.
+        }
+    }
+
+    private void startFlow(JobScheduled attempt, Consumer<AttemptFlow> step) {
+        var id = AttemptId.of(attempt);
+        var flow = new AttemptFlow(attempt, driver, journal, reporter, settings, () -> stopping);
+        if (live.putIfAbsent(id, flow) != null) {
+            return;
+        }
+        threads.submit(() -> {
+            try {
+                recovered.await();
+                step.accept(flow);
+            } catch (InterruptedException stopped) {
+                Thread.currentThread().interrupt();
+            } finally {
+                live.remove(id, flow);
+            }
+        });
+    }
+
+    /** The engine may be restarting as this executor starts; recovery waits for it rather than skipping. */
+    private List<Found> foundOnThisWorker() {
+        Duration pause = settings.firstPause();
+        boolean said = false;
+        while (true) {
+            try {
+                return driver.recover();
+            } catch (EngineUnreachable e) {
+                if (!said) {
+                    LOG.warnf("recovery waits for the container engine: %s", e.getMessage());
+                    said = true;
+                }
+                try {
+                    Thread.sleep(pause.toMillis());
+                } catch (InterruptedException stopped) {
+                    Thread.currentThread().interrupt();
+                    return List.of();
+                }
+                pause = pause.multipliedBy(2).compareTo(settings.longestPause()) > 0 ? settings.longestPause()
+                        : pause.multipliedBy(2);
+            }
+        }
+    }
+
+    private void destroyQuietly(JobScheduled settled) {
+        try {
+            driver.destroy(settled);
+        } catch (RuntimeException e) {
+            LOG.warnf("could not remove the sandbox of settled attempt %s: %s", AttemptId.of(settled),
+                    e.getMessage());
+        }
+    }
+}
