@@ -187,7 +187,7 @@ final class AttemptFlow {
     /** False when the attempt was superseded while its outcome waited for the broker. */
     private boolean reportUntilAcknowledged(JobOutcome outcome) throws InterruptedException {
         LOG.infof("job %s attempt %d: %s (%s)", job.jobId(), job.attempt(), outcome.phase(), outcome.message());
-        Duration pause = settings.firstPause();
+        var backoff = new Backoff(settings.firstPause(), settings.longestPause());
         boolean failedBefore = false;
         while (!superseded) {
             try {
@@ -205,8 +205,7 @@ final class AttemptFlow {
                             job.jobId(), job.attempt(), e.getMessage());
                     failedBefore = true;
                 }
-                Thread.sleep(pause.toMillis());
-                pause = longer(pause);
+                backoff.pause();
             }
         }
         return false;
@@ -246,10 +245,9 @@ final class AttemptFlow {
 
     private void awaitEngine(EngineUnreachable failure) throws InterruptedException {
         LOG.warnf("job %s attempt %d: %s; waiting for it", job.jobId(), job.attempt(), failure.getMessage());
-        Duration pause = settings.firstPause();
+        var backoff = new Backoff(settings.firstPause(), settings.longestPause());
         do {
-            Thread.sleep(pause.toMillis());
-            pause = longer(pause);
+            backoff.pause();
         } while (!driver.engineAnswers());
         LOG.infof("job %s attempt %d: the container engine answers again", job.jobId(), job.attempt());
     }
@@ -262,11 +260,6 @@ final class AttemptFlow {
             LOG.warnf("job %s attempt %d: could not kill its container yet: %s", job.jobId(), job.attempt(),
                     e.getMessage());
         }
-    }
-
-    private Duration longer(Duration pause) {
-        Duration doubled = pause.multipliedBy(2);
-        return doubled.compareTo(settings.longestPause()) > 0 ? settings.longestPause() : doubled;
     }
 
     private static Duration nonNegative(Duration duration) {

@@ -8,7 +8,6 @@ import dev.parcel.executor.domain.ContainerDriver.EngineUnreachable;
 import dev.parcel.executor.domain.ContainerDriver.Found;
 import dev.parcel.executor.domain.ContainerDriver.State;
 import dev.parcel.executor.domain.OutcomeReporter;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -151,7 +150,7 @@ final class AttemptSupervisor {
 
     /** The engine may be restarting as this executor starts; recovery waits for it rather than skipping. */
     private List<Found> foundOnThisWorker() {
-        Duration pause = settings.firstPause();
+        var backoff = new Backoff(settings.firstPause(), settings.longestPause());
         boolean said = false;
         while (true) {
             try {
@@ -162,13 +161,11 @@ final class AttemptSupervisor {
                     said = true;
                 }
                 try {
-                    Thread.sleep(pause.toMillis());
+                    backoff.pause();
                 } catch (InterruptedException stopped) {
                     Thread.currentThread().interrupt();
                     return List.of();
                 }
-                pause = pause.multipliedBy(2).compareTo(settings.longestPause()) > 0 ? settings.longestPause()
-                        : pause.multipliedBy(2);
             }
         }
     }

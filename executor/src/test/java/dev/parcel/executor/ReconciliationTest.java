@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What a restarted executor finds is what a crashed one left: job containers that exited or still run, a stager,
- * volumes, a network and firewall chains of jobs that are gone. The test leaves them as a crash would, then runs
- * the reconciliation a start runs.
+ * volumes, a network and firewall chains of jobs that are gone. The test leaves them as a crash of an executor
+ * that kept no journal would, then runs the recovery a start runs: the containers are taken back from their labels.
  */
 @QuarkusTest
 @QuarkusTestResource(SharedInfrastructure.class)
@@ -35,7 +35,7 @@ class ReconciliationTest {
     private static final String WORKER_LABEL = "dev.parcel.worker-id=" + THIS_WORKER;
 
     @Inject
-    Reconciliation reconciliation;
+    JobRunner runner;
 
     @Inject
     ObjectMapper json;
@@ -73,7 +73,7 @@ class ReconciliationTest {
         HostCommands.run(List.of("docker", "network", "create", "--label", WORKER_LABEL, "parcel-net-" + leftover));
         HostCommands.run(List.of("iptables", "-N", "PARCEL-0123456789ab-OUT"));
 
-        reconciliation.reconcile();
+        runner.recover();
 
         var exited = completion(exitedWhileDown);
         assertEquals(JobPhase.Failed, exited.phase());

@@ -67,4 +67,31 @@ public interface ExecutorConfig {
     /** The size of the writable /tmp a job gets (its root filesystem is read-only). */
     @WithDefault("64m")
     String tmpSize();
+
+    /** How long a job asked to stop (terminated, or over its run time) has to exit before it is killed. */
+    @WithDefault("5s")
+    Duration killGracePeriod();
+
+    /** Where the attempt journal is kept: what this worker accepted and settled, for its next start. */
+    @WithDefault("executor-state")
+    String stateDir();
+
+    /** How long the journal remembers a settled attempt or a termination, to ignore a replay of it. */
+    @WithDefault("7d")
+    Duration journalRetention();
+
+    @WithDefault("10s")
+    Duration documentStoreConnectTimeout();
+
+    /** The longest one download or upload of a document may take, body included. */
+    @WithDefault("10m")
+    Duration documentStoreRequestTimeout();
+
+    /** How long a job's API relay waits to connect to the API. */
+    @WithDefault("10s")
+    Duration apiConnectTimeout();
+
+    /** A relayed API connection silent this long in both directions is closed. */
+    @WithDefault("10m")
+    Duration apiIdleTimeout();
 }

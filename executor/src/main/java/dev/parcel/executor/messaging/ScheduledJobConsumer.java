@@ -10,7 +10,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
-/** Hands the attempts placed on this worker to the runner; every executor reads all placements in its own group. */
+/**
+ * Every executor reads all placements (in its own group): its own to run, and everyone's to notice when an attempt
+ * it holds was placed again. A placement the runner did not take (the worker is stopping) is held unacknowledged,
+ * so its offset is not committed and it comes again after the restart.
+ */
 @ApplicationScoped
 public class ScheduledJobConsumer {
     private final JobRunner runner;
@@ -26,13 +30,10 @@ public class ScheduledJobConsumer {
     @Incoming("job-scheduled")
     public Uni<Void> onScheduled(ConsumerRecord<String, String> record) {
         return intake.apply(record, JobScheduled.class, JobScheduled.VERSION, event -> {
-            if (workerId.equals(event.workerId())) {
-                if (event.spec() == null || event.submitter() == null) {
-                    throw new UnprocessableEvent("JobScheduled for " + event.jobId() + " has no spec or submitter");
-                }
-                runner.accept(event);
+            if (workerId.equals(event.workerId()) && (event.spec() == null || event.submitter() == null)) {
+                throw new UnprocessableEvent("JobScheduled for " + event.jobId() + " has no spec or submitter");
             }
-            return Uni.createFrom().voidItem();
+            return runner.placed(event) ? Uni.createFrom().voidItem() : Uni.createFrom().nothing();
         });
     }
 }

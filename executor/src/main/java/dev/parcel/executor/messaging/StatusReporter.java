@@ -5,7 +5,9 @@ import dev.parcel.events.JobPhase;
 import dev.parcel.events.JobScheduled;
 import dev.parcel.events.JobStatusReported;
 import dev.parcel.events.ParcelEvent;
+import dev.parcel.executor.config.ExecutorConfig;
 import dev.parcel.executor.domain.JobOutcome;
+import dev.parcel.executor.domain.OutcomeReporter;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,26 +15,35 @@ import java.time.Duration;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
-/** Reports an attempt's progress, keyed by job id; each call returns once the broker has acknowledged it. */
+/**
+ * Reports an attempt's progress, keyed by job id; each call returns once the broker has acknowledged it, and fails
+ * after {@value #ACK_TIMEOUT_SECONDS} s without (the flow tries again, so a send that was slow rather than lost
+ * makes a duplicate, which every consumer ignores).
+ */
 @ApplicationScoped
-public class StatusReporter {
-    private static final Duration ACK_TIMEOUT = Duration.ofSeconds(60);
+public class StatusReporter implements OutcomeReporter {
+    private static final long ACK_TIMEOUT_SECONDS = 30;
+    private static final Duration ACK_TIMEOUT = Duration.ofSeconds(ACK_TIMEOUT_SECONDS);
 
     private final MutinyEmitter<JobStatusReported> statuses;
     private final MutinyEmitter<JobCompleted> completions;
+    private final String workerId;
 
     StatusReporter(@Channel("job-status-reported") MutinyEmitter<JobStatusReported> statuses,
-            @Channel("job-completed") MutinyEmitter<JobCompleted> completions) {
+            @Channel("job-completed") MutinyEmitter<JobCompleted> completions, ExecutorConfig config) {
         this.statuses = statuses;
         this.completions = completions;
+        this.workerId = config.workerId();
     }
 
-    public void running(JobScheduled job, String workerId) {
+    @Override
+    public void running(JobScheduled job) {
         var event = JobStatusReported.of(job.jobId(), job.attempt(), workerId, JobPhase.Running, null);
         statuses.sendMessage(keyed(event)).await().atMost(ACK_TIMEOUT);
     }
 
-    public void completed(JobScheduled job, String workerId, JobOutcome outcome) {
+    @Override
+    public void completed(JobScheduled job, JobOutcome outcome) {
         var event = JobCompleted.of(job.jobId(), job.attempt(), workerId, outcome.phase(), outcome.exitCode(),
                 outcome.message(), outcome.outputDocuments());
         completions.sendMessage(keyed(event)).await().atMost(ACK_TIMEOUT);

@@ -25,7 +25,7 @@ public class TerminationConsumer {
     @Incoming("job-termination-requested")
     public Uni<Void> onTerminationRequested(ConsumerRecord<String, String> record) {
         return intake.apply(record, JobTerminationRequested.class, JobTerminationRequested.VERSION, event -> {
-            runner.terminate(event.jobId());
+            runner.terminationRequested(event.jobId());
             return Uni.createFrom().voidItem();
         });
     }

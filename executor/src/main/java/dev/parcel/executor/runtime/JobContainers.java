@@ -6,13 +6,14 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectImageResponse;
 import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Mount;
 import dev.parcel.events.JobScheduled;
 import dev.parcel.executor.config.ExecutorConfig;
-import dev.parcel.executor.domain.JobOutcome;
+import dev.parcel.executor.domain.ContainerDriver;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -108,7 +109,10 @@ public class JobContainers {
         docker.startContainerCmd(containerId).exec();
     }
 
-    /** Waits for the container to exit, at most {@code limit}; true when it did. */
+    /**
+     * Waits for the container to exit, at most {@code limit}; true when the wait ended, which is also when the
+     * engine went away mid-wait (the caller asks {@link #exitOf} which it was).
+     */
     public boolean awaitExit(String containerId, Duration limit) throws InterruptedException {
         try (var waiting = docker.waitContainerCmd(containerId).start()) {
             return waiting.awaitCompletion(Math.max(1, limit.toMillis()), TimeUnit.MILLISECONDS);
@@ -117,19 +121,22 @@ public class JobContainers {
         }
     }
 
-    /** How an exited container ended: its exit code, or out of memory (the OOM flag wins over the code). */
-    public JobOutcome outcomeOf(String containerId, long memoryLimitBytes) {
+    /** How the container ended; empty while it has not (created, running, paused or restarting). */
+    public Optional<ContainerDriver.Exit> exitOf(String containerId) {
         var state = docker.inspectContainerCmd(containerId).exec().getState();
+        if (!"exited".equals(state.getStatus()) && !"dead".equals(state.getStatus())) {
+            return Optional.empty();
+        }
         Long exitCode = state.getExitCodeLong();
-        return JobOutcome.ofExitedContainer(exitCode == null ? -1 : exitCode.intValue(),
-                Boolean.TRUE.equals(state.getOOMKilled()), memoryLimitBytes);
+        return Optional.of(new ContainerDriver.Exit(exitCode == null ? -1 : exitCode.intValue(),
+                Boolean.TRUE.equals(state.getOOMKilled())));
     }
 
-    /** Kills a running container; one that is not running is left as it is. */
-    public void kill(String containerId) {
+    /** Signals the container to stop and kills it after {@code grace}; one that is not running is left as it is. */
+    public void stop(String containerId, Duration grace) {
         try {
-            docker.killContainerCmd(containerId).exec();
-        } catch (NotFoundException | ConflictException notRunning) {
+            docker.stopContainerCmd(containerId).withTimeout((int) Math.max(0, grace.toSeconds())).exec();
+        } catch (NotFoundException | ConflictException | NotModifiedException notRunning) {
             // not started yet, already exited, or removed
         }
     }

@@ -54,7 +54,7 @@ class JobExecutionTest {
         assertEquals(JobPhase.Succeeded, done.phase(), done.message());
         assertEquals(0, done.exitCode());
         assertEquals(THIS_WORKER, done.workerId());
-        assertTrue(Placements.containersOf(job).isEmpty(), "the container is removed after the job");
+        Placements.assertRemovedSoon("the container is removed after the job", () -> Placements.containersOf(job));
     }
 
     @Test

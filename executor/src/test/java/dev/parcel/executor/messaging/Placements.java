@@ -1,5 +1,8 @@
 package dev.parcel.executor.messaging;
 
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.parcel.events.JobCompleted;
 import dev.parcel.events.JobScheduled;
 import dev.parcel.events.JobSpec;
@@ -9,6 +12,7 @@ import dev.parcel.testkit.EventBusProbe;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /** Placing jobs on the executor under test through the bus, as the scheduler would, and hearing how they end. */
 final class Placements {
@@ -30,6 +34,14 @@ final class Placements {
     static JobCompleted completion(JobScheduled job) {
         return EventBusProbe.await(Topics.JOB_COMPLETED, JobCompleted.class, e -> e.jobId().equals(job.jobId()),
                 PATIENCE);
+    }
+
+    /**
+     * Asserts that what {@code listing} lists is gone within seconds: a job's sandbox is removed right after its
+     * outcome was acknowledged, so it may still be there when the outcome is heard.
+     */
+    static void assertRemovedSoon(String what, Supplier<List<String>> listing) {
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertTrue(listing.get().isEmpty(), what));
     }
 
     static List<String> containersOf(JobScheduled job) {

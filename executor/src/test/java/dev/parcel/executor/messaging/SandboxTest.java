@@ -164,10 +164,10 @@ class SandboxTest {
             assertSucceeded(done);
             assertEquals(0, accepted.get(), "the host's own listener was reached");
         }
-        assertTrue(HostCommands.docker("network", "ls", "-q", "--filter", "label=dev.parcel.worker-id=" + THIS_WORKER)
-                .isEmpty(), "the job network is removed");
-        assertTrue(HostCommands.run(List.of("iptables", "-S")).stream().noneMatch(rule -> rule.contains("PARCEL-")),
-                "the job's firewall rules are removed");
+        Placements.assertRemovedSoon("the job network is removed", () -> HostCommands.docker("network", "ls", "-q",
+                "--filter", "label=dev.parcel.worker-id=" + THIS_WORKER));
+        Placements.assertRemovedSoon("the job's firewall rules are removed", () -> HostCommands.run(
+                List.of("iptables", "-S")).stream().filter(rule -> rule.contains("PARCEL-")).toList());
     }
 
     @Test
@@ -207,7 +207,7 @@ class SandboxTest {
         assertEquals(JobPhase.Failed, done.phase());
         assertEquals("terminated by its submitter while it ran", done.message());
         assertTrue(System.nanoTime() - asked < Duration.ofSeconds(10).toNanos(), "killed within seconds");
-        assertTrue(Placements.containersOf(job).isEmpty());
+        Placements.assertRemovedSoon("the container is removed", () -> Placements.containersOf(job));
     }
 
     @Test
