@@ -3,12 +3,14 @@ package dev.parcel.executor.runtime;
 import dev.parcel.executor.config.ExecutorConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URI;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
@@ -24,11 +26,16 @@ public class ApiRelays {
     private final Vertx vertx;
     private final URI api;
     private final NetClient client;
+    /** A relayed connection silent this long, either way, is closed: an API that hangs must not hold the job. */
+    private final Duration idleTimeout;
 
     ApiRelays(Vertx vertx, ExecutorConfig config) {
         this.vertx = vertx;
         this.api = config.apiUrl();
-        this.client = vertx.createNetClient();
+        this.idleTimeout = config.apiIdleTimeout();
+        this.client = vertx.createNetClient(new NetClientOptions()
+                .setConnectTimeout((int) config.apiConnectTimeout().toMillis())
+                .setIdleTimeout((int) idleTimeout.toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS));
     }
 
     /** A relay listening on {@code address}; {@link Relay#url()} is what the job calls. */
@@ -39,10 +46,11 @@ public class ApiRelays {
     }
 
     public Relay open(String address) {
-        NetServer server = vertx.createNetServer(new NetServerOptions().setHost(address).setPort(0))
+        NetServer server = vertx.createNetServer(new NetServerOptions().setHost(address).setPort(0)
+                        .setIdleTimeout((int) idleTimeout.toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS))
                 .connectHandler(this::relay);
         server.listen().toCompletionStage().toCompletableFuture()
-                .orTimeout(LISTEN_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS).join();
+                .orTimeout(LISTEN_TIMEOUT.toSeconds(), TimeUnit.SECONDS).join();
         return new Relay(server, address, server.actualPort(), api.getPath());
     }
 

@@ -8,22 +8,33 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
-/** Reads a job's inputs from, and writes its outputs to, the document-store, with the job's token. Bytes go via disk. */
+/**
+ * Reads a job's inputs from, and writes its outputs to, the document-store, with the job's token. Bytes go via disk.
+ * Every request is bounded as a whole, body included: a document-store that hangs must fail the step, not hold the
+ * job Running forever.
+ */
 @ApplicationScoped
 public class DocumentStoreClient {
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http;
     private final URI base;
+    private final Duration requestTimeout;
     private final ObjectMapper json;
 
     DocumentStoreClient(ExecutorConfig config, ObjectMapper json) {
+        this.http = HttpClient.newBuilder().connectTimeout(config.documentStoreConnectTimeout()).build();
         this.base = config.documentStoreUrl();
+        this.requestTimeout = config.documentStoreRequestTimeout();
         this.json = json;
     }
 
@@ -38,8 +49,8 @@ public class DocumentStoreClient {
     public void download(String documentId, String jobToken, Path file)
             throws IOException, InterruptedException, NotReadable {
         var request = HttpRequest.newBuilder(base.resolve("/v1/storage/" + encode(documentId) + "/download"))
-                .header("Authorization", "Bearer " + jobToken).GET().build();
-        HttpResponse<Path> response = http.send(request, HttpResponse.BodyHandlers.ofFile(file));
+                .header("Authorization", "Bearer " + jobToken).timeout(requestTimeout).GET().build();
+        HttpResponse<Path> response = send(request, HttpResponse.BodyHandlers.ofFile(file));
         if (response.statusCode() == 404 || response.statusCode() == 401) {
             throw new NotReadable(documentId);
         }
@@ -48,8 +59,12 @@ public class DocumentStoreClient {
         }
     }
 
-    /** Uploads {@code file} as a new document owned by {@code owner}; returns its id. */
-    public String upload(Path file, String owner, String jobToken) throws IOException, InterruptedException {
+    /**
+     * Uploads {@code file} as a document owned by {@code owner}; returns its id. An upload repeated with the same
+     * {@code idempotencyKey} (after a crash, say) gets the document the first one made.
+     */
+    public String upload(Path file, String owner, String jobToken, String idempotencyKey)
+            throws IOException, InterruptedException {
         String boundary = "parcel-" + UUID.randomUUID();
         String metadata = json.writeValueAsString(Map.of("owner", owner));
         var body = HttpRequest.BodyPublishers.concat(
@@ -62,13 +77,32 @@ public class DocumentStoreClient {
         var request = HttpRequest.newBuilder(base.resolve("/v1/storage"))
                 .header("Authorization", "Bearer " + jobToken)
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .header("Idempotency-Key", idempotencyKey)
+                .timeout(requestTimeout)
                 .POST(body).build();
-        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 201) {
+        HttpResponse<String> response = send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 201 && response.statusCode() != 200) {
             throw new IOException("the document-store refused an output (" + response.statusCode() + "): "
                     + response.body());
         }
         return json.readTree(response.body()).get("id").asText();
+    }
+
+    /** The request's own timeout only covers the wait for the headers; this bounds the body too. */
+    private <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> body)
+            throws IOException, InterruptedException {
+        var response = http.sendAsync(request, body);
+        try {
+            return response.get(requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            response.cancel(true);
+            throw new HttpTimeoutException("the document-store did not finish answering within " + requestTimeout);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(e.getCause());
+        }
     }
 
     private static HttpRequest.BodyPublisher text(String text) {

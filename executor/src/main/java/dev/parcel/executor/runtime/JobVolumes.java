@@ -122,7 +122,9 @@ public class JobVolumes {
 
     /**
      * Uploads every declared output the job left as a regular file, owned by the spec's owner or else the
-     * submitter. Missing outputs are skipped, and so is anything that is not a regular file (a link out, say).
+     * submitter. Missing outputs are skipped, and so is anything that is not a regular file (a link out, say). Each
+     * upload is keyed by the attempt and the output's path, so collecting again after a crash makes no second
+     * document.
      */
     public List<JobCompleted.OutputDocument> collectOutputs(JobScheduled job, String containerId, String jobToken)
             throws IOException, InterruptedException {
@@ -138,8 +140,9 @@ public class JobVolumes {
                     continue;
                 }
                 String owner = output.owner() == null ? job.submitter() : output.owner();
-                collected.add(new JobCompleted.OutputDocument(documents.upload(file, owner, jobToken),
-                        output.mountPath()));
+                String idempotencyKey = job.jobId() + "/" + job.attempt() + "/" + output.mountPath();
+                collected.add(new JobCompleted.OutputDocument(documents.upload(file, owner, jobToken,
+                        idempotencyKey), output.mountPath()));
                 Files.delete(file);
             }
         } finally {
