@@ -54,11 +54,7 @@ final class AttemptSupervisor {
         if (stopping) {
             return false;
         }
-        for (JobScheduled older : journal.unsettled(placement.jobId())) {
-            if (older.attempt() < placement.attempt()) {
-                supersede(older);
-            }
-        }
+        supersedeOlderThan(placement);
         if (settings.workerId().equals(placement.workerId()) && journal.accept(placement)) {
             startFlow(placement, flow -> flow.run(false));
         }
@@ -83,8 +79,13 @@ final class AttemptSupervisor {
      * created the container); a started one is awaited and an exited one reported; the sandbox of an attempt
      * already reported or superseded is destroyed. A container the journal does not know (left by an executor that
      * kept no journal) is taken back from the placement on its label. Running it again is harmless.
+     *
+     * @param placedWhileAway the placements on the bus behind the last one this worker acknowledged: the scheduler
+     *     may have placed a job of this worker again elsewhere after its lease ended, and what it superseded must not
+     *     be collected or reported
      */
-    void recover() {
+    void recover(List<JobScheduled> placedWhileAway) {
+        placedWhileAway.forEach(this::supersedeOlderThan);
         Map<AttemptId, Found> found = new HashMap<>();
         for (Found container : foundOnThisWorker()) {
             var id = AttemptId.of(container.placement());
@@ -110,6 +111,14 @@ final class AttemptSupervisor {
     void stop() {
         stopping = true;
         threads.shutdownNow();
+    }
+
+    private void supersedeOlderThan(JobScheduled placement) {
+        for (JobScheduled older : journal.unsettled(placement.jobId())) {
+            if (older.attempt() < placement.attempt()) {
+                supersede(older);
+            }
+        }
     }
 
     private void supersede(JobScheduled older) {

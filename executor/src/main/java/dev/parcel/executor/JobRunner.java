@@ -3,6 +3,7 @@ package dev.parcel.executor;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parcel.events.JobScheduled;
 import dev.parcel.executor.config.ExecutorConfig;
+import dev.parcel.executor.messaging.MissedPlacements;
 import dev.parcel.executor.messaging.StatusReporter;
 import dev.parcel.executor.persistence.FileAttemptJournal;
 import dev.parcel.executor.runtime.DockerDriver;
@@ -19,6 +20,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.common.KafkaException;
+import org.jboss.logging.Logger;
 
 /**
  * The attempts of this worker, wired to Docker, the broker and the journal on disk: an {@link AttemptSupervisor}
@@ -30,8 +33,11 @@ public class JobRunner {
     private static final Duration FIRST_PAUSE = Duration.ofMillis(100);
     private static final Duration LONGEST_PAUSE = Duration.ofSeconds(10);
 
+    private static final Logger LOG = Logger.getLogger(JobRunner.class);
+
     private final FileAttemptJournal journal;
     private final AttemptSupervisor supervisor;
+    private final MissedPlacements missedPlacements;
     private final ExecutorService threads = Executors.newCachedThreadPool(new ThreadFactory() {
         private final AtomicInteger count = new AtomicInteger();
 
@@ -43,17 +49,20 @@ public class JobRunner {
         }
     });
 
-    JobRunner(DockerDriver driver, StatusReporter reporter, JobTokenIssuer tokens, ExecutorConfig config,
-            ObjectMapper json) {
+    JobRunner(DockerDriver driver, StatusReporter reporter, MissedPlacements missedPlacements, JobTokenIssuer tokens,
+            ExecutorConfig config, ObjectMapper json) {
+        this.missedPlacements = missedPlacements;
         this.journal = new FileAttemptJournal(Path.of(config.stateDir()), config.journalRetention(), json,
                 Clock.systemUTC());
         this.supervisor = new AttemptSupervisor(driver, journal, reporter, new AttemptFlow.Settings(config.workerId(),
                 config.maxRunTime(), config.killGracePeriod(), tokens.canIssue(), FIRST_PAUSE, LONGEST_PAUSE), threads);
     }
 
-    /** Recovery may wait for the engine; placements are journaled meanwhile and run once it is done. */
+    /**
+     * Recovery may wait for the broker and the engine; placements are journaled meanwhile and run once it is done.
+     */
     void onStart(@Observes StartupEvent started) {
-        threads.submit(supervisor::recover);
+        threads.submit(this::recover);
     }
 
     void onStop(@Observes ShutdownEvent stopping) {
@@ -69,9 +78,30 @@ public class JobRunner {
         supervisor.terminationRequested(jobId);
     }
 
-    /** What a start does with what the journal and the engine hold; repeating it is harmless. */
+    /**
+     * What a start does with what the journal and the engine hold, once it knows which of its attempts were placed
+     * again elsewhere while it was away; repeating it is harmless.
+     */
     public void recover() {
-        supervisor.recover();
+        var backoff = new Backoff(FIRST_PAUSE, LONGEST_PAUSE);
+        boolean said = false;
+        while (true) {
+            try {
+                supervisor.recover(missedPlacements.read());
+                return;
+            } catch (KafkaException | IllegalStateException e) {
+                if (!said) {
+                    LOG.warnf("recovery waits for the placements behind this worker's last: %s", e.getMessage());
+                    said = true;
+                }
+                try {
+                    backoff.pause();
+                } catch (InterruptedException stopped) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
     }
 
     @Scheduled(every = "10m", skipExecutionIf = Scheduled.ApplicationNotRunning.class)

@@ -37,7 +37,7 @@ class AttemptFlowRecoveryTest {
 
     private TestWorker started() {
         var worker = restart();
-        worker.supervisor.recover();
+        worker.supervisor.recover(List.of());
         return worker;
     }
 
@@ -160,12 +160,33 @@ class AttemptFlowRecoveryTest {
 
         var worker = restart();
         worker.supervisor.placed(placement("J-superseded", 2, OTHER_WORKER, "run"));
-        worker.supervisor.recover();
+        worker.supervisor.recover(List.of());
 
         timeline.await("destroy " + AttemptId.of(first), PATIENCE);
         Thread.sleep(100);
         assertFalse(timeline.contains("await " + AttemptId.of(first)));
         assertTrue(reporter.completed.isEmpty());
+    }
+
+    /**
+     * The worker was killed, lost its lease, and its job ran again elsewhere while it was away; the new placement is
+     * on the bus behind the last one this worker acknowledged. Recovery reads it before it touches the attempt, so
+     * the attempt's outputs are not collected (uploaded a second time) nor its outcome reported.
+     */
+    @Test
+    void exitedAttemptPlacedAgainWhileTheWorkerWasAwayIsNeitherCollectedNorReported() throws Exception {
+        var first = placement("J-away", 1, THIS_WORKER, "run");
+        restart().journal.accept(first);
+        driver.leave(first, State.EXITED);
+
+        var worker = restart();
+        worker.supervisor.recover(List.of(placement("J-away", 2, OTHER_WORKER, "run")));
+
+        timeline.await("destroy " + AttemptId.of(first), PATIENCE);
+        Thread.sleep(100);
+        assertFalse(timeline.contains("collect " + AttemptId.of(first)), timeline.entries().toString());
+        assertTrue(reporter.completed.isEmpty(), "a superseded attempt reports nothing: " + timeline.entries());
+        assertEquals(Settled.SUPERSEDED, worker.journal.settled(AttemptId.of(first)).orElseThrow());
     }
 
     @Test

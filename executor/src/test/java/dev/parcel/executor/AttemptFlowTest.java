@@ -153,7 +153,7 @@ class AttemptFlowTest {
     @Test
     void containerOverTheTimeLimitIsKilled() throws Exception {
         worker = new TestWorker(stateDir, driver, reporter, Duration.ofMillis(300));
-        worker.supervisor.recover();
+        worker.supervisor.recover(List.of());
         var job = placement("run");
 
         worker.supervisor.placed(job);

@@ -41,7 +41,7 @@ final class TestWorker implements AutoCloseable {
     /** A started worker: recovered, taking placements. */
     static TestWorker started(Path stateDir, FakeDriver driver, FakeReporter reporter) {
         var worker = new TestWorker(stateDir, driver, reporter);
-        worker.supervisor.recover();
+        worker.supervisor.recover(List.of());
         return worker;
     }
 

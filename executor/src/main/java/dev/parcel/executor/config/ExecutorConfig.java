@@ -76,6 +76,13 @@ public interface ExecutorConfig {
     @WithDefault("executor-state")
     String stateDir();
 
+    /**
+     * How long a start may take to read the placements behind the last one this worker acknowledged (recovery waits
+     * for them, and tries again after a pause when the broker does not answer in time).
+     */
+    @WithDefault("30s")
+    Duration missedPlacementsTimeout();
+
     /** How long the journal remembers a settled attempt or a termination, to ignore a replay of it. */
     @WithDefault("7d")
     Duration journalRetention();
