@@ -69,7 +69,7 @@ class DeadLetterTest {
     void heartbeatOfAnUnknownVersionIsSetAside() throws Exception {
         String worker = "worker-" + UUID.randomUUID();
         String future = EventBusProbe.JSON.writeValueAsString(WorkerHeartbeat.of(worker, 0, 0, 0, 0))
-                .replace("\"version\":1", "\"version\":2");
+                .replace("\"version\":" + WorkerHeartbeat.VERSION, "\"version\":" + (WorkerHeartbeat.VERSION + 1));
         RecordMetadata sent = EventBusProbe.publishRaw(Topics.WORKER_HEARTBEAT, worker, future);
 
         var deadLetter = EventBusProbe.awaitRecords(Topics.WORKER_HEARTBEAT + ".dead-letter",
