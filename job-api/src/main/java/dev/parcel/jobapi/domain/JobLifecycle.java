@@ -11,6 +11,9 @@ public final class JobLifecycle {
     }
 
     /**
+     * A newer attempt starts over: the scheduler announces it {@code Pending} when the worker of the one before was
+     * lost, however far that one had got.
+     *
      * @param current the phase the read model holds
      * @param currentAttempt the newest attempt the read model has heard of (0 before any)
      * @param reportedAttempt the attempt the report is about
@@ -20,6 +23,6 @@ public final class JobLifecycle {
         if (current.isTerminal() || reportedAttempt < currentAttempt) {
             return false;
         }
-        return reported.ordinal() > current.ordinal();
+        return reportedAttempt > currentAttempt || reported.ordinal() > current.ordinal();
     }
 }

@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -114,6 +115,39 @@ class JobResourceTest {
                 .body("status.phase", equalTo("Succeeded"))
                 .body("status.message", equalTo("command exited with exit code 0"))
                 .body("status.host", equalTo("worker-t"));
+    }
+
+    /**
+     * The scheduler queues the next attempt of a job whose worker was lost and says so with a Pending report of that
+     * attempt; the lost attempt's reports, however late they come, no longer count.
+     */
+    @Test
+    void jobWhoseWorkerWasLostShowsItsNextAttemptAndNoLongerHearsTheLostOne() {
+        String id = submit(alice, jobSpec("rescheduled", "-c", "true"));
+        EventBusProbe.publish(Topics.JOB_STATUS_REPORTED, id,
+                JobStatusReported.of(id, 1, "worker-lost", JobPhase.Running, null));
+        await().atMost(Duration.ofSeconds(30)).until(() -> phaseOf(id).equals("Running"));
+
+        EventBusProbe.publish(Topics.JOB_STATUS_REPORTED, id, JobStatusReported.of(id, 2, null, JobPhase.Pending,
+                "worker worker-lost was lost; attempt 2 queued"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> phaseOf(id).equals("Pending"));
+
+        EventBusProbe.publish(Topics.JOB_STATUS_REPORTED, id,
+                JobStatusReported.of(id, 1, "worker-lost", JobPhase.Running, "late"));
+        EventBusProbe.publish(Topics.JOB_COMPLETED, id,
+                JobCompleted.of(id, 1, "worker-lost", JobPhase.Succeeded, 0, "late", List.of()));
+        EventBusProbe.awaitConsumed("job-api.status-reported", Topics.JOB_STATUS_REPORTED, Duration.ofSeconds(30));
+        EventBusProbe.awaitConsumed("job-api.completed", Topics.JOB_COMPLETED, Duration.ofSeconds(30));
+        given().auth().oauth2(alice.token()).get("/v1/compute/jobs/" + id + "/status")
+                .then().statusCode(200)
+                .body("status.phase", equalTo("Pending"))
+                .body("status.message", equalTo("worker worker-lost was lost; attempt 2 queued"))
+                .body("status.host", nullValue());
+
+        EventBusProbe.publish(Topics.JOB_COMPLETED, id,
+                JobCompleted.of(id, 2, "worker-live", JobPhase.Succeeded, 0, "command exited with exit code 0",
+                        List.of()));
+        await().atMost(Duration.ofSeconds(30)).until(() -> phaseOf(id).equals("Succeeded"));
     }
 
     @Test

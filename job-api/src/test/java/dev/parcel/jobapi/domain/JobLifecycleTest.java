@@ -34,4 +34,17 @@ class JobLifecycleTest {
     void reportOfASupersededAttemptIsDiscarded() {
         assertFalse(JobLifecycle.accepts(Running, 2, 1, Succeeded));
     }
+
+    @Test
+    void newerAttemptStartsOverFromPending() {
+        assertTrue(JobLifecycle.accepts(Running, 1, 2, Pending), "the scheduler queued the next attempt");
+        assertTrue(JobLifecycle.accepts(Pending, 2, 2, Running));
+        assertFalse(JobLifecycle.accepts(Running, 2, 2, Pending), "within one attempt the phase still moves forward");
+    }
+
+    @Test
+    void reportsOfTheLostAttemptArrivingAfterTheNewerOneAreDiscarded() {
+        assertFalse(JobLifecycle.accepts(Pending, 2, 1, Running));
+        assertFalse(JobLifecycle.accepts(Pending, 2, 1, Succeeded));
+    }
 }
