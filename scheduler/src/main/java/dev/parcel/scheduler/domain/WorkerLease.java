@@ -11,12 +11,18 @@ import java.util.List;
  */
 public record WorkerLease(String workerId, Instant lastHeard) {
 
-    /** A worker heard exactly {@code lease} ago still holds it; its jobs are lost only once it is silent for longer. */
-    public boolean lostAt(Instant now, Duration lease) {
-        return lastHeard.plus(lease).isBefore(now);
+    /**
+     * A worker heard exactly {@code lease} ago still holds it; its jobs are lost only once it is silent for longer.
+     * Silence counts from {@code listeningSince} at the earliest: a scheduler that just started (and is still
+     * catching up on the heartbeats sent while it was away) has not yet had a lease's time to hear anyone.
+     */
+    public boolean lostAt(Instant now, Duration lease, Instant listeningSince) {
+        Instant silentSince = lastHeard.isAfter(listeningSince) ? lastHeard : listeningSince;
+        return silentSince.plus(lease).isBefore(now);
     }
 
-    public static List<String> lost(List<WorkerLease> leases, Instant now, Duration lease) {
-        return leases.stream().filter(worker -> worker.lostAt(now, lease)).map(WorkerLease::workerId).toList();
+    public static List<String> lost(List<WorkerLease> leases, Instant now, Duration lease, Instant listeningSince) {
+        return leases.stream().filter(worker -> worker.lostAt(now, lease, listeningSince))
+                .map(WorkerLease::workerId).toList();
     }
 }
