@@ -19,6 +19,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.MultiEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +49,8 @@ public class PlacementRound {
     private final OutboxRelay relay;
 
     private final MultiEmitter<? super Boolean> requests;
+    /** A worker past its lease is losing its jobs; it must not be given new ones meanwhile. */
+    private final Duration placeableFor;
 
     PlacementRound(SchedulerStore store, SchedulerConfig config, SchedulerEvents events, Outbox outbox,
             OutboxRelay relay) {
@@ -56,6 +59,9 @@ public class PlacementRound {
         this.events = events;
         this.outbox = outbox;
         this.relay = relay;
+        this.placeableFor = config.workerTimeout().compareTo(config.workerLease()) < 0
+                ? config.workerTimeout()
+                : config.workerLease();
         var requested = new AtomicReference<MultiEmitter<? super Boolean>>();
         // One pass at a time (concatenate asks for the next request only when a pass ends); of the requests made
         // meanwhile only the latest is kept, so they become one more pass.
@@ -99,7 +105,7 @@ public class PlacementRound {
      */
     public Uni<Integer> run() {
         return Panache.withTransaction(() -> store.lockPlacement()
-                .chain(() -> store.liveWorkers(Instant.now().minus(config.workerTimeout())))
+                .chain(() -> store.placeableWorkers(Instant.now().minus(placeableFor)))
                 .chain(workers -> workers.stream().noneMatch(Worker::hasRoom)
                         ? Uni.createFrom().item(0)
                         : store.oldestQueued(config.roundSize())

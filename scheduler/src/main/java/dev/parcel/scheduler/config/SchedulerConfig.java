@@ -15,9 +15,24 @@ public interface SchedulerConfig {
     @WithDefault("512M")
     String defaultMemory();
 
-    /** A worker silent for longer than this gets no new jobs. */
+    /** A worker silent for longer than this (or than its lease, if shorter) gets no new jobs. */
     @WithDefault("15s")
     Duration workerTimeout();
+
+    /**
+     * A worker silent for longer than this loses its jobs: each is queued again as its next attempt, or ends Failed.
+     * Silence is measured by the scheduler's clock, from when it received the worker's latest heartbeat.
+     */
+    @WithDefault("30s")
+    Duration workerLease();
+
+    /** How often leases are checked (read by LeaseCheck's schedule). */
+    @WithDefault("5s")
+    Duration leaseCheckInterval();
+
+    /** How many attempts a job gets; a job that loses its worker on the last one ends Failed. */
+    @WithDefault("3")
+    int maxAttempts();
 
     /** How often a round runs without an event to trigger it (read by PlacementRound's schedule). */
     @WithDefault("5s")

@@ -12,6 +12,7 @@ import dev.parcel.inbox.EventIntake;
 import dev.parcel.inbox.UnprocessableEvent;
 import dev.parcel.outbox.Outbox;
 import dev.parcel.outbox.OutboxRelay;
+import dev.parcel.scheduler.LeaseCheck;
 import dev.parcel.scheduler.PlacementRound;
 import dev.parcel.scheduler.config.SchedulerConfig;
 import dev.parcel.scheduler.domain.Worker;
@@ -22,6 +23,7 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -44,11 +46,13 @@ public class SchedulerEventConsumer {
     private final OutboxRelay relay;
     private final SchedulerConfig config;
     private final ObjectMapper json;
+    private final LeaseCheck leases;
 
     SchedulerEventConsumer(SchedulerStore store, PlacementRound round, EventIntake intake, Outbox outbox,
-            OutboxRelay relay, SchedulerConfig config, ObjectMapper json) {
+            OutboxRelay relay, SchedulerConfig config, ObjectMapper json, LeaseCheck leases) {
         this.store = store;
         this.round = round;
+        this.leases = leases;
         this.intake = intake;
         this.outbox = outbox;
         this.relay = relay;
@@ -97,7 +101,9 @@ public class SchedulerEventConsumer {
             worker.memoryBytes = event.memoryBytes();
             worker.maxCpusPerJob = event.maxCpusPerJob();
             worker.maxMemoryBytesPerJob = event.maxMemoryBytesPerJob();
-            worker.lastHeartbeat = event.occurredAt();
+            worker.draining = event.draining();
+            // The worker's own clock may be far off; its silence is measured by ours.
+            worker.lastHeartbeat = Instant.now();
             return Panache.withTransaction(() -> store.recordHeartbeat(worker)).invoke(round::request);
         });
     }
@@ -110,24 +116,26 @@ public class SchedulerEventConsumer {
     }
 
     /**
-     * A queued job is ended here, since no worker has it; a placed one is left to the executor running it, which
-     * kills it and reports how it ended.
+     * A queued job is ended here, since no worker has it. A placed one is left to the executor running it, which
+     * kills it and reports how it ended; the request is remembered, and the lease check ends the job itself if its
+     * worker is lost (already, or before it reports).
      */
     @Incoming("job-termination-requested")
     public Uni<Void> onTerminationRequested(ConsumerRecord<String, String> record) {
         return intake.apply(record, JobTerminationRequested.class, JobTerminationRequested.VERSION,
                 event -> Panache.withTransaction(() -> store.lockPlacement()
                         .chain(() -> store.terminateIfQueued(event.jobId(), event.requestedBy(), event.occurredAt()))
-                        .call(ended -> ended
+                        .call(endedAttempt -> endedAttempt != null
                                 ? outbox.append(Topics.JOB_COMPLETED,
-                                        SchedulerEvents.terminatedWhileQueued(event.jobId()))
-                                : Uni.createFrom().voidItem()))
-                        .invoke(ended -> {
-                            if (ended) {
+                                        SchedulerEvents.terminatedWhileQueued(event.jobId(), endedAttempt))
+                                : store.rememberTermination(event.jobId(), event.occurredAt())))
+                        .chain(endedAttempt -> {
+                            if (endedAttempt != null) {
                                 relay.publishSoon();
+                                return Uni.createFrom().voidItem();
                             }
-                        })
-                        .replaceWithVoid());
+                            return leases.run().replaceWithVoid();
+                        }));
     }
 
     private long requestedMemory(JobSubmitted event) {

@@ -32,9 +32,12 @@ public class SchedulerEvents {
         }
     }
 
-    /** A job terminated before any attempt started: it ends Failed with no worker and no exit code. */
-    public static JobCompleted terminatedWhileQueued(String jobId) {
-        return JobCompleted.of(jobId, 0, null, JobPhase.Failed, null,
+    /**
+     * A job terminated while it waited for a worker: it ends Failed with no worker and no exit code, as the attempt
+     * that waited, so the job-api takes it even after hearing that attempt was queued.
+     */
+    public static JobCompleted terminatedWhileQueued(String jobId, int attempt) {
+        return JobCompleted.of(jobId, attempt, null, JobPhase.Failed, null,
                 JobTerminationRequested.TERMINATED_MESSAGE + " before it started", List.of());
     }
 }

@@ -25,6 +25,11 @@ public class WorkerEntity extends PanacheEntityBase {
     @Column(name = "max_memory_bytes_per_job", nullable = false)
     public long maxMemoryBytesPerJob;
 
+    /** When the scheduler received its latest heartbeat, by the scheduler's clock. */
     @Column(name = "last_heartbeat", nullable = false)
     public Instant lastHeartbeat;
+
+    /** It is stopping: it keeps its jobs, but no new ones are placed on it. */
+    @Column(nullable = false)
+    public boolean draining;
 }

@@ -16,6 +16,7 @@ import dev.parcel.testkit.SharedInfrastructure;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -44,10 +45,22 @@ class SchedulingFlowTest {
         return id;
     }
 
-    /** A worker that reports no capacity gets no more jobs, so one test's workers do not take another's jobs. */
+    /**
+     * A worker that reports no capacity gets no more jobs, so one test's workers do not take another's jobs, once
+     * the scheduler has applied that report: the next test's first job may otherwise be placed before it.
+     */
     @AfterEach
     void retireWorkers() {
         workers.forEach(id -> EventBusProbe.publish(Topics.WORKER_HEARTBEAT, id, WorkerHeartbeat.of(id, 0, 0, 0, 0)));
+        EventBusProbe.awaitConsumed("scheduler.heartbeat", Topics.WORKER_HEARTBEAT, PATIENCE);
+    }
+
+    /** Sends a heartbeat of worker {@code id} (2 cpus, 2 GiB) stamped by a clock {@code clockOffset} off. */
+    private String heartbeat(String id, Duration clockOffset, boolean draining) {
+        workers.add(id);
+        EventBusProbe.publish(Topics.WORKER_HEARTBEAT, id, new WorkerHeartbeat(UUID.randomUUID(),
+                Instant.now().plus(clockOffset), WorkerHeartbeat.VERSION, id, 2, 2 * GIB, 1, GIB, draining));
+        return id;
     }
 
     private static JobSubmitted submit(Double cpus, String memory) {
@@ -76,6 +89,25 @@ class SchedulingFlowTest {
         assertEquals(GIB, placed.memoryBytes());
         assertEquals("Isubmitter", placed.submitter());
         assertEquals(submitted.spec(), placed.spec());
+    }
+
+    @Test
+    void heartbeatCountsWhenItArrivesHoweverFarBehindTheWorkersClockIs() {
+        String worker = heartbeat("worker-" + UUID.randomUUID(), Duration.ofSeconds(-20), false);
+        var submitted = submit(1.0, "1G");
+
+        assertEquals(worker, scheduled(submitted.jobId()).workerId());
+    }
+
+    @Test
+    void drainingWorkerGetsNoNewJobsUntilItsNextHeartbeatIsNotDraining() {
+        String worker = heartbeat("worker-" + UUID.randomUUID(), Duration.ZERO, true);
+        var submitted = submit(1.0, "1G");
+        EventBusProbe.assertNone(Topics.JOB_SCHEDULED, JobScheduled.class, e -> e.jobId().equals(submitted.jobId()),
+                Duration.ofSeconds(4));
+
+        heartbeat(worker, Duration.ZERO, false);
+        assertEquals(worker, scheduled(submitted.jobId()).workerId());
     }
 
     @Test

@@ -1,0 +1,125 @@
+package dev.parcel.scheduler;
+
+import dev.parcel.events.JobCompleted;
+import dev.parcel.events.JobPhase;
+import dev.parcel.events.JobStatusReported;
+import dev.parcel.events.Topics;
+import dev.parcel.outbox.Outbox;
+import dev.parcel.outbox.OutboxRelay;
+import dev.parcel.scheduler.config.SchedulerConfig;
+import dev.parcel.scheduler.domain.LostAttempt;
+import dev.parcel.scheduler.domain.Rescheduling;
+import dev.parcel.scheduler.domain.WorkerLease;
+import dev.parcel.scheduler.persistence.QueuedJobEntity;
+import dev.parcel.scheduler.persistence.SchedulerStore;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.runtime.Startup;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jboss.logging.Logger;
+
+/**
+ * Takes their jobs from workers whose lease ran out: the pure {@link Rescheduling} decides whether each is queued
+ * again as its next attempt (announced as a Pending report of that attempt) or ends Failed, and the change and its
+ * events are committed together through the outbox. It holds the placement lock, so it never races a round or
+ * another replica's check, and it runs on a timer, never per round: while no worker is lost it reads only the
+ * workers.
+ */
+@Startup
+@ApplicationScoped
+public class LeaseCheck {
+    private static final Logger LOG = Logger.getLogger(LeaseCheck.class);
+
+    private final SchedulerStore store;
+    private final SchedulerConfig config;
+    private final Outbox outbox;
+    private final OutboxRelay relay;
+    private final PlacementRound round;
+    /** When this scheduler started hearing heartbeats; created at startup for that reason. */
+    private final Instant listeningSince = Instant.now();
+
+    LeaseCheck(SchedulerStore store, SchedulerConfig config, Outbox outbox, OutboxRelay relay, PlacementRound round) {
+        this.store = store;
+        this.config = config;
+        this.outbox = outbox;
+        this.relay = relay;
+        this.round = round;
+    }
+
+    @Scheduled(every = "${parcel.scheduler.lease-check-interval:5s}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+    Uni<Void> periodically() {
+        return run()
+                .onFailure().invoke(failure -> LOG.warnf("lease check failed, retried by the next one: %s",
+                        failure.getMessage()))
+                .onFailure().recoverWithNull()
+                .replaceWithVoid();
+    }
+
+    /** The item is how many jobs were taken from lost workers. */
+    public Uni<Integer> run() {
+        return Panache.withTransaction(() -> store.lockPlacement()
+                        .chain(store::workerLeases)
+                        .map(leases -> WorkerLease.lost(leases, Instant.now(), config.workerLease(), listeningSince))
+                        .chain(lost -> lost.isEmpty()
+                                ? Uni.createFrom().item(List.<QueuedJobEntity>of())
+                                : store.placedOn(lost))
+                        .chain(this::reschedule))
+                .invoke(rescheduled -> {
+                    if (rescheduled > 0) {
+                        relay.publishSoon();
+                        round.request();
+                    }
+                });
+    }
+
+    private Uni<Integer> reschedule(List<QueuedJobEntity> jobs) {
+        if (jobs.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        List<String> jobIds = jobs.stream().map(job -> job.jobId).toList();
+        return store.lostWorkersOf(jobIds).chain(earlier -> store.terminationsRequested(jobIds)
+                .chain(terminating -> apply(jobs, earlier, terminating)));
+    }
+
+    private Uni<Integer> apply(List<QueuedJobEntity> jobs, Map<String, List<String>> earlierLostWorkers,
+            Set<String> terminating) {
+        Instant now = Instant.now();
+        var lost = new ArrayList<LostAttempt>();
+        var requeued = new ArrayList<JobStatusReported>();
+        var ended = new ArrayList<JobCompleted>();
+        for (QueuedJobEntity job : jobs) {
+            var attempt = new LostAttempt(job.jobId, job.attempt, job.workerId,
+                    earlierLostWorkers.getOrDefault(job.jobId, List.of()), terminating.contains(job.jobId));
+            lost.add(attempt);
+            Rescheduling fate = Rescheduling.of(attempt, config.maxAttempts());
+            if (fate instanceof Rescheduling.NextAttempt next) {
+                // The attempt number stays the lost one's until the next placement counts it up.
+                job.state = QueuedJobEntity.State.QUEUED;
+                job.workerId = null;
+                job.grantedCpus = null;
+                job.grantedMemoryBytes = null;
+                requeued.add(JobStatusReported.of(next.jobId(), next.attempt(), null, JobPhase.Pending,
+                        next.message()));
+            } else if (fate instanceof Rescheduling.Ended end) {
+                job.state = QueuedJobEntity.State.DONE;
+                ended.add(JobCompleted.of(end.jobId(), end.attempt(), end.workerId(), JobPhase.Failed, null,
+                        end.message(), List.of()));
+            }
+            job.updatedAt = now;
+        }
+        LOG.infof("%d job(s) lost their worker: %d queued again, %d ended", jobs.size(), requeued.size(),
+                ended.size());
+        return store.recordLost(lost)
+                .chain(() -> outbox.appendAll(Topics.JOB_STATUS_REPORTED, requeued))
+                .chain(() -> outbox.appendAll(Topics.JOB_COMPLETED, ended))
+                .replaceWith(jobs.size());
+    }
+}
