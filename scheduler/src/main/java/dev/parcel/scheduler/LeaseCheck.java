@@ -10,6 +10,7 @@ import dev.parcel.scheduler.config.SchedulerConfig;
 import dev.parcel.scheduler.domain.LostAttempt;
 import dev.parcel.scheduler.domain.Rescheduling;
 import dev.parcel.scheduler.domain.WorkerLease;
+import dev.parcel.scheduler.messaging.BrokerProbe;
 import dev.parcel.scheduler.persistence.QueuedJobEntity;
 import dev.parcel.scheduler.persistence.SchedulerStore;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
@@ -41,30 +43,50 @@ public class LeaseCheck {
     private final Outbox outbox;
     private final OutboxRelay relay;
     private final PlacementRound round;
-    /** When this scheduler started hearing heartbeats; created at startup for that reason. */
-    private final Instant listeningSince = Instant.now();
+    private final BrokerProbe broker;
+    /**
+     * Since when this scheduler has heard heartbeats without a break: its start (created at startup for that
+     * reason), or the end of the last time it could not hear them, the broker or its database away. Heartbeats sent
+     * meanwhile are still to be read, so no worker's silence counts from before then.
+     */
+    private volatile Instant listeningSince = Instant.now();
+    private final AtomicBoolean deaf = new AtomicBoolean();
 
-    LeaseCheck(SchedulerStore store, SchedulerConfig config, Outbox outbox, OutboxRelay relay, PlacementRound round) {
+    LeaseCheck(SchedulerStore store, SchedulerConfig config, Outbox outbox, OutboxRelay relay, PlacementRound round,
+            BrokerProbe broker) {
         this.store = store;
         this.config = config;
         this.outbox = outbox;
         this.relay = relay;
         this.round = round;
+        this.broker = broker;
     }
 
     @Scheduled(every = "${parcel.scheduler.lease-check-interval:5s}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     Uni<Void> periodically() {
-        return run()
-                .onFailure().invoke(failure -> LOG.warnf("lease check failed, retried by the next one: %s",
-                        failure.getMessage()))
+        return broker.answers()
+                .chain(answers -> answers ? run().replaceWithVoid() : Uni.createFrom().failure(
+                        new IllegalStateException("the broker does not answer")))
+                .onFailure().invoke(this::deaf)
                 .onFailure().recoverWithNull()
                 .replaceWithVoid();
     }
 
+    /** Said once per outage, not every check. */
+    private void deaf(Throwable why) {
+        if (!deaf.getAndSet(true)) {
+            LOG.warnf("lease check not done, no worker's silence counts until it is again: %s", why.getMessage());
+        }
+    }
+
     /** The item is how many jobs were taken from lost workers. */
     public Uni<Integer> run() {
+        if (deaf.getAndSet(false)) {
+            listeningSince = Instant.now();
+            LOG.info("lease check done again; every worker's silence counts from now");
+        }
         return Panache.withTransaction(() -> store.lockPlacement()
                         .chain(store::workerLeases)
                         .map(leases -> WorkerLease.lost(leases, Instant.now(), config.workerLease(), listeningSince))

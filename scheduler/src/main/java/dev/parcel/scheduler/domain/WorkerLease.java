@@ -13,8 +13,9 @@ public record WorkerLease(String workerId, Instant lastHeard) {
 
     /**
      * A worker heard exactly {@code lease} ago still holds it; its jobs are lost only once it is silent for longer.
-     * Silence counts from {@code listeningSince} at the earliest: a scheduler that just started (and is still
-     * catching up on the heartbeats sent while it was away) has not yet had a lease's time to hear anyone.
+     * Silence counts from {@code listeningSince} at the earliest: a scheduler that just started, or could not hear
+     * heartbeats for a while (the broker or its database away), is still catching up on the heartbeats sent
+     * meanwhile and has not yet had a lease's time to hear anyone.
      */
     public boolean lostAt(Instant now, Duration lease, Instant listeningSince) {
         Instant silentSince = lastHeard.isAfter(listeningSince) ? lastHeard : listeningSince;
