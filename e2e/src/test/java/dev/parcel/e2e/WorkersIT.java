@@ -69,6 +69,17 @@ class WorkersIT {
         LocalPlatform.runWorkers(1);
     }
 
+    /** {@code bin/parcel up --workers 2} really runs two workers: four jobs of one cpu fill both (2 cpus each). */
+    @Test
+    void jobsArePlacedOnBothWorkers() {
+        List<String> jobs = submit(alice, 4, "sleep 5", 1, false);
+
+        awaitAll(alice, jobs, JOBS_DEADLINE, WorkersIT::ended, "ended");
+        assertEveryJob(alice, jobs, WorkersIT::succeededWithExitCodeZero, "Succeeded with exit code 0");
+        assertEquals(java.util.Set.of(FIRST_WORKER, SECOND_WORKER),
+                jobs.stream().map(id -> job(alice, id).getString("status.host")).collect(Collectors.toSet()));
+    }
+
     /**
      * {@code kill -9} of the worker running 10 jobs of {@code sleep 20}, never restarted while they finish: once its
      * lease ends they run again on the other worker and succeed there, each output stored once; started again, the
