@@ -93,13 +93,16 @@ class SandboxIT {
         awaitPhase(id, "Succeeded");
         assertEquals(List.of("result.txt"), job(id).getList("io.outputDocuments.mountPath"),
                 "the restarted worker uploaded the output the job left");
-        assertTrue(HostCommands.docker("ps", "-aq", "--filter", "label=dev.parcel.job-id=" + id).isEmpty(),
-                "a container of the job is left");
-        assertTrue(HostCommands.docker("network", "ls", "-q", "--filter", "label=dev.parcel.job-id=" + id).isEmpty(),
-                "the job's network is left");
-        assertTrue(HostCommands.docker("volume", "ls", "-q", "--filter", "label=dev.parcel.worker-id=e2e-worker-1").isEmpty(),
-                "a volume of the worker is left");
-        assertTrue(HostCommands.run(List.of("iptables", "-S")).stream().noneMatch(rule -> rule.contains("PARCEL-")),
-                "a firewall rule of the job is left");
+        // The sandbox goes once the outcome is acknowledged, a moment after the job-api shows it.
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+            assertTrue(HostCommands.docker("ps", "-aq", "--filter", "label=dev.parcel.job-id=" + id).isEmpty(),
+                    "a container of the job is left");
+            assertTrue(HostCommands.docker("network", "ls", "-q", "--filter", "label=dev.parcel.job-id=" + id)
+                    .isEmpty(), "the job's network is left");
+            assertTrue(HostCommands.docker("volume", "ls", "-q", "--filter",
+                    "label=dev.parcel.worker-id=e2e-worker-1").isEmpty(), "a volume of the worker is left");
+            assertTrue(HostCommands.run(List.of("iptables", "-S")).stream()
+                    .noneMatch(rule -> rule.contains("PARCEL-")), "a firewall rule of the job is left");
+        });
     }
 }

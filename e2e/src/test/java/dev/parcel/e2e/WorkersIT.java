@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -114,18 +113,17 @@ class WorkersIT {
     /** {@code kill -9} of an executor while 20 short jobs are in flight, then a restart: all succeed, each ran once. */
     @Test
     void anExecutorKilledAndRestartedRunsEachJobOnce() {
-        Instant since = Instant.now().minusSeconds(1);
-        List<String> jobs = submit(alice, 20, "sleep 2", 0.2, false);
-        awaitAll(alice, List.of(jobs.get(0)), Duration.ofSeconds(60), WorkersIT::startedOrEnded, "started");
+        try (var starts = new ContainerStarts()) {
+            List<String> jobs = submit(alice, 20, "sleep 2", 0.2, false);
+            awaitAll(alice, List.of(jobs.get(0)), Duration.ofSeconds(60), WorkersIT::startedOrEnded, "started");
 
-        Faults.stop(FIRST, true);
-        LocalPlatform.runWorkers(2);
+            Faults.stop(FIRST, true);
+            LocalPlatform.runWorkers(2);
 
-        awaitAll(alice, jobs, JOBS_DEADLINE, WorkersIT::ended, "ended");
-        assertEveryJob(alice, jobs, WorkersIT::succeededWithExitCodeZero, "Succeeded with exit code 0");
-        Map<String, Long> starts = containerStartsSince(since);
-        assertAll(jobs.stream().map(job -> () -> assertEquals(1L, starts.getOrDefault(job, 0L),
-                "containers started for job " + job + " (Docker's events)")));
+            awaitAll(alice, jobs, JOBS_DEADLINE, WorkersIT::ended, "ended");
+            assertEveryJob(alice, jobs, WorkersIT::succeededWithExitCodeZero, "Succeeded with exit code 0");
+            assertEachStartedOnce(jobs, starts);
+        }
     }
 
     /**
@@ -181,7 +179,12 @@ class WorkersIT {
     /** The broker stopped for 90 s while jobs finish: every job still ends with its true outcome, once. */
     @Test
     void aBrokerOutageOfNinetySecondsLosesNoOutcome() {
-        Instant since = Instant.now().minusSeconds(1);
+        try (var starts = new ContainerStarts()) {
+            brokerOutageOfNinetySeconds(starts);
+        }
+    }
+
+    private void brokerOutageOfNinetySeconds(ContainerStarts starts) {
         List<String> succeeding = submit(alice, 4, "sleep 5", 0.2, false);
         List<String> failing = submit(alice, 2, "sleep 5; exit 3", 0.2, false);
         var all = new ArrayList<>(succeeding);
@@ -197,9 +200,7 @@ class WorkersIT {
         assertEveryJob(alice, succeeding, WorkersIT::succeededWithExitCodeZero, "Succeeded with exit code 0");
         assertEveryJob(alice, failing, job -> "Failed".equals(job.getString("status.phase"))
                 && job.getString("status.message").contains("exit code 3"), "Failed with exit code 3");
-        Map<String, Long> starts = containerStartsSince(since);
-        assertAll(all.stream().map(job -> () -> assertEquals(1L, starts.getOrDefault(job, 0L),
-                "containers started for job " + job + " (Docker's events)")));
+        assertEachStartedOnce(all, starts);
     }
 
     // ---- helpers ------------------------------------------------------------------------------------------------
@@ -273,13 +274,9 @@ class WorkersIT {
                 .post("/documents/search").then().statusCode(200).extract().jsonPath().getList("results").size();
     }
 
-    /** How many job containers Docker started since {@code since}, by job id (container names end in -attempt). */
-    private static Map<String, Long> containerStartsSince(Instant since) {
-        List<String> names = HostCommands.docker("events", "--since", Long.toString(since.getEpochSecond()),
-                "--until", Long.toString(Instant.now().getEpochSecond()), "--filter", "type=container",
-                "--filter", "event=start", "--format", "{{.Actor.Attributes.name}}");
-        return names.stream().filter(name -> name.startsWith("parcel-job-"))
-                .map(name -> name.substring("parcel-job-".length(), name.lastIndexOf('-')))
-                .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+    private static void assertEachStartedOnce(List<String> jobs, ContainerStarts starts) {
+        Map<String, Long> started = starts.byJob();
+        assertAll(jobs.stream().map(job -> () -> assertEquals(1L, started.getOrDefault(job, 0L),
+                "containers started for job " + job + " (Docker's events)")));
     }
 }
