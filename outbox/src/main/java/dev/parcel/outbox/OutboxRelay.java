@@ -12,10 +12,13 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.errors.InvalidTopicException;
@@ -38,6 +41,9 @@ import org.jboss.logging.Logger;
  * <p>A row the broker can never take (larger than it accepts, or refused as unserializable) is moved to
  * {@code outbox_parked} with the reason, in the same transaction, so it neither blocks the rows behind it nor is
  * sent again; a passing failure (the broker away) rolls the batch back for the next sweep.
+ *
+ * <p>A batch that has not finished within {@code parcel.outbox.batch-timeout} is rolled back too, whatever it
+ * waits for: every later sweep would otherwise be skipped behind it, and the outbox would stop draining.
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -62,25 +68,34 @@ public class OutboxRelay {
     private final MutinyEmitter<String> kafka;
     private final int batchSize;
     private final int maxEventBytes;
+    private final Duration batchTimeout;
     private final Counter parked;
     private final AtomicBoolean failing = new AtomicBoolean();
     /** 0: idle; 1: a pass runs; more: commits were announced during it. */
     private final AtomicInteger publishing = new AtomicInteger();
+    /** Events handed to the emitter that the broker has neither acknowledged nor refused yet. */
+    private final AtomicInteger unsettled = new AtomicInteger();
 
     /**
      * A batch is sent all at once, more than the emitter's default buffer and the connector's in-flight window hold
-     * together (batches of 2,000 failed every time, and the outbox never drained); how many wait is bounded by the
-     * batch size, so the buffer need not be.
+     * together (batches of 2,000 failed every time, and the outbox never drained). The buffer need not be bounded:
+     * a batch given up on leaves its events in it until the broker answers them, and no batch is claimed while two
+     * batches' worth wait (see {@link #publishBatch()}).
      */
     OutboxRelay(Pool database,
             @Channel("outbox") @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER) MutinyEmitter<String> kafka,
             @ConfigProperty(name = "parcel.outbox.batch-size", defaultValue = "1000") int batchSize,
             @ConfigProperty(name = "parcel.outbox.max-event-bytes", defaultValue = "1000000") int maxEventBytes,
+            @ConfigProperty(name = "parcel.outbox.batch-timeout", defaultValue = "30s") Duration batchTimeout,
             MeterRegistry metrics) {
+        if (batchTimeout.toMillis() < 1) {
+            throw new IllegalArgumentException("parcel.outbox.batch-timeout must be at least 1 ms: " + batchTimeout);
+        }
         this.database = database;
         this.kafka = kafka;
         this.batchSize = batchSize;
         this.maxEventBytes = maxEventBytes;
+        this.batchTimeout = batchTimeout;
         this.parked = metrics.counter("parcel.outbox.parked");
     }
 
@@ -146,15 +161,31 @@ public class OutboxRelay {
                 });
     }
 
+    /**
+     * One transaction. Its deadline fails it while it waits for the broker (acknowledgements that never come); the
+     * statement timeout ends a statement the database does not finish, without which the rollback, queued behind
+     * that statement on the connection, would wait as long.
+     */
     private Uni<Integer> publishBatch() {
-        return database.withTransaction(connection -> connection.preparedQuery(CLAIM).execute(Tuple.of(batchSize))
+        int waiting = unsettled.get();
+        // One batch may be in flight beside this one (a sweep beside a pass); anything more was sent by batches
+        // given up on, and sending again while the broker has not answered them would only pile up more.
+        if (waiting >= 2 * batchSize) {
+            return Uni.createFrom().failure(new IllegalStateException(waiting + " events sent earlier still wait"
+                    + " for the broker's answer; nothing more is sent until it answers"));
+        }
+        return database.withTransaction(connection -> connection
+                .query("SET LOCAL statement_timeout = " + batchTimeout.toMillis()).execute()
+                .chain(() -> connection.preparedQuery(CLAIM).execute(Tuple.of(batchSize)))
                 .chain(rows -> {
                     var claimed = new ArrayList<Row>();
                     rows.forEach(claimed::add);
                     // Per-key order is the order of the sends; RETURNING gives no order.
                     claimed.sort(Comparator.comparingLong(row -> row.getLong("id")));
                     return send(claimed).chain(outcomes -> park(connection, outcomes)).replaceWith(claimed.size());
-                }));
+                })
+                .ifNoItem().after(batchTimeout).failWith(() -> new TimeoutException("a batch did not finish within "
+                        + batchTimeout.toMillis() + " ms (parcel.outbox.batch-timeout); rolled back, its rows stay")));
     }
 
     /** Fails, so the batch is rolled back, on the first failure that may pass; the item says what was refused. */
@@ -179,10 +210,22 @@ public class OutboxRelay {
                 .withHeaders(List.of(new RecordHeader(EVENT_TYPE_HEADER,
                         row.getString("event_type").getBytes(StandardCharsets.UTF_8))))
                 .build();
-        return kafka.sendMessage(Message.of(payload).addMetadata(metadata))
+        Message<String> message = Message.of(payload).addMetadata(metadata)
+                .withAck(this::settled).withNack(failure -> settled());
+        // Counted once handed over: a batch that gave up before subscribing to a send never sent it.
+        return Uni.createFrom().deferred(() -> {
+            unsettled.incrementAndGet();
+            return kafka.sendMessage(message);
+        })
                 .replaceWith(claimed)
                 .onFailure(OutboxRelay::refusedForGood)
                 .recoverWithItem(failure -> claimed.refused("the broker refused it: " + failure));
+    }
+
+    /** The broker acknowledged or refused an event, whether or not its batch still waits for the answer. */
+    private CompletableFuture<Void> settled() {
+        unsettled.decrementAndGet();
+        return CompletableFuture.completedFuture(null);
     }
 
     /** What the broker will refuse however often it is sent; anything else may pass and is tried again. */
