@@ -159,24 +159,10 @@ final class AttemptSupervisor {
 
     /** The engine may be restarting as this executor starts; recovery waits for it rather than skipping. */
     private List<Found> foundOnThisWorker() {
-        var backoff = new Backoff(settings.firstPause(), settings.longestPause());
-        boolean said = false;
-        while (true) {
-            try {
-                return driver.recover();
-            } catch (EngineUnreachable e) {
-                if (!said) {
-                    LOG.warnf("recovery waits for the container engine: %s", e.getMessage());
-                    said = true;
-                }
-                try {
-                    backoff.pause();
-                } catch (InterruptedException stopped) {
-                    Thread.currentThread().interrupt();
-                    return List.of();
-                }
-            }
-        }
+        return new Backoff(settings.firstPause(), settings.longestPause())
+                .untilAnswered("recovery waits for the container engine", EngineUnreachable.class::isInstance,
+                        driver::recover)
+                .orElse(List.of());
     }
 
     private void destroyQuietly(JobScheduled settled) {

@@ -21,7 +21,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.KafkaException;
-import org.jboss.logging.Logger;
 
 /**
  * The attempts of this worker, wired to Docker, the broker and the journal on disk: an {@link AttemptSupervisor}
@@ -32,8 +31,6 @@ public class JobRunner {
     /** Pauses between asking a broker or engine that did not answer: 0.1 s doubling to 10 s. */
     private static final Duration FIRST_PAUSE = Duration.ofMillis(100);
     private static final Duration LONGEST_PAUSE = Duration.ofSeconds(10);
-
-    private static final Logger LOG = Logger.getLogger(JobRunner.class);
 
     private final FileAttemptJournal journal;
     private final AttemptSupervisor supervisor;
@@ -83,25 +80,11 @@ public class JobRunner {
      * again elsewhere while it was away; repeating it is harmless.
      */
     public void recover() {
-        var backoff = new Backoff(FIRST_PAUSE, LONGEST_PAUSE);
-        boolean said = false;
-        while (true) {
-            try {
-                supervisor.recover(missedPlacements.read());
-                return;
-            } catch (KafkaException | IllegalStateException e) {
-                if (!said) {
-                    LOG.warnf("recovery waits for the placements behind this worker's last: %s", e.getMessage());
-                    said = true;
-                }
-                try {
-                    backoff.pause();
-                } catch (InterruptedException stopped) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-        }
+        new Backoff(FIRST_PAUSE, LONGEST_PAUSE)
+                .untilAnswered("recovery waits for the placements behind this worker's last",
+                        e -> e instanceof KafkaException || e instanceof IllegalStateException,
+                        missedPlacements::read)
+                .ifPresent(supervisor::recover);
     }
 
     @Scheduled(every = "10m", skipExecutionIf = Scheduled.ApplicationNotRunning.class)
