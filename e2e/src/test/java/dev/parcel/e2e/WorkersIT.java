@@ -24,7 +24,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -47,13 +46,6 @@ class WorkersIT {
     private static final Duration JOBS_DEADLINE = Duration.ofSeconds(120);
     /** Two of the executors' heartbeats (2 s each) and a margin for a poll of every job's status. */
     private static final Duration ONE_HEARTBEAT_AND_MARGIN = Duration.ofSeconds(5);
-
-    /**
-     * Both tests passed alone on this machine, but in the whole class some jobs of a test start tens of seconds after
-     * the others have ended, so "all running, then the fault" is never reached; the cause is not found yet.
-     */
-    private static final String ISSUE_11_OPEN = "issue 11 (open): in the whole class some jobs start tens of seconds"
-            + " after the others ended, so the fault never hits them all running; cause not found yet";
 
     private static SelfIssuedIdentity alice;
 
@@ -170,7 +162,6 @@ class WorkersIT {
 
     /** The Docker engine restarted (live restore) under 5 jobs of {@code sleep 20}: none fails for it. */
     @Test
-    @Disabled(ISSUE_11_OPEN)
     void aDockerEngineRestartFailsNoJob() {
         Assumptions.assumeTrue(HostCommands.docker("info", "--format", "{{.LiveRestoreEnabled}}").contains("true"),
                 "the Docker engine runs without --live-restore (bin/parcel starts it with it), so a restart of it"
@@ -187,7 +178,6 @@ class WorkersIT {
 
     /** The broker stopped for 90 s while jobs finish: every job still ends with its true outcome, once. */
     @Test
-    @Disabled(ISSUE_11_OPEN)
     void aBrokerOutageOfNinetySecondsLosesNoOutcome() {
         try (var starts = new ContainerStarts()) {
             brokerOutageOfNinetySeconds(starts);

@@ -85,26 +85,36 @@ final class AttemptSupervisor {
      *     be collected or reported
      */
     void recover(List<JobScheduled> placedWhileAway) {
+        long began = System.nanoTime();
         placedWhileAway.forEach(this::supersedeOlderThan);
         Map<AttemptId, Found> found = new HashMap<>();
+        int removed = 0;
         for (Found container : foundOnThisWorker()) {
             var id = AttemptId.of(container.placement());
             if (journal.settled(id).isPresent()) {
                 threads.submit(() -> destroyQuietly(container.placement()));
+                removed++;
             } else {
                 journal.accept(container.placement());
                 found.put(id, container);
             }
         }
+        int rerun = 0;
+        int resumed = 0;
         for (JobScheduled attempt : journal.unsettled()) {
             var container = found.get(AttemptId.of(attempt));
             if (container == null || container.state() == State.CREATED) {
                 startFlow(attempt, flow -> flow.run(true));
+                rerun++;
             } else {
                 startFlow(attempt, flow -> flow.resume(container.startedAt().orElseThrow()));
+                resumed++;
             }
         }
         recovered.countDown();
+        LOG.infof("recovered in %d ms after %d placements made while away: %d attempts resumed, %d run again,"
+                + " %d settled sandboxes removed", (System.nanoTime() - began) / 1_000_000, placedWhileAway.size(),
+                resumed, rerun, removed);
     }
 
     /** Takes no more placements and leaves every attempt as it is, its container running, for the next start. */
