@@ -225,11 +225,48 @@ class ChaosIT {
     }
 
     /**
+     * The broker away for longer than its clients' API timeout (60 s) while consumers hold records they fetched and
+     * have not taken yet. PostgreSQL stops first, so the consumers of a backlog of registrations wait for it at their
+     * first record; the broker stops; PostgreSQL comes back, and the consumers go on to records of partitions they had
+     * taken none from since they started, while the broker is still away. The services are restarted first, because
+     * a consumer asks the broker for a partition's committed offset when it takes that partition's first record.
+     * Once the broker is back, every consumer goes on: the registrations are learned and jobs run.
+     */
+    @Test
+    @Order(3)
+    void kafkaAwayLongerThanItsClientsTimeoutWhileConsumersHoldABacklog() {
+        String fault = "the 80 s Kafka outage with a backlog fetched";
+        for (String service : Faults.SERVICES.keySet()) {
+            Faults.stop(service, false);
+        }
+        LocalPlatform.restartWhatStopped();
+        Faults.stopPostgres();
+        try (var bus = new Bus()) {
+            identities.add(writeRegistrations(bus, 200, "on the bus when " + fault + " began"));
+        }
+        pause(Duration.ofSeconds(5));
+        Faults.stop("kafka", false);
+        Instant stopped = Instant.now();
+        Faults.startPostgres();
+        pauseUntil(stopped.plusSeconds(80));
+
+        Instant faultEnd = restartedListening(LocalPlatform.KAFKA_PORT);
+        log("%s: the broker was away %.1f s", fault, Duration.between(stopped, faultEnd).toMillis() / 1000.0);
+        submit(4, "after " + fault, faultEnd.plus(RETRY_DEADLINE));
+
+        assertRecovered(fault,
+                () -> assertEveryServiceReady(fault, faultEnd),
+                () -> assertEveryIdentityCanUpload(fault, faultEnd),
+                () -> assertEveryJobSucceeded(fault, faultEnd));
+        platformKnownHealthy = true;
+    }
+
+    /**
      * {@code kill -9} of the scheduler, then the job-api, then the document-store, each started again by
      * {@code bin/parcel up} before the next is killed, each while 20 jobs are in flight.
      */
     @Test
-    @Order(3)
+    @Order(4)
     void servicesKilledInTurn() {
         Instant faultEnd = Instant.now();
         for (String service : List.of("scheduler", "job-api", "document-store")) {
@@ -258,7 +295,7 @@ class ChaosIT {
      * jobs keep flowing. Runs last: on a platform whose consumers cannot get past such records, nothing flows after.
      */
     @Test
-    @Order(4)
+    @Order(5)
     void badRecordsGoToDeadLetterTopics() {
         String fault = "the bad records";
         submit(3, "before " + fault, Instant.now().plus(RETRY_DEADLINE));

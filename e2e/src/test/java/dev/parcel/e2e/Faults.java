@@ -89,13 +89,33 @@ final class Faults {
      * {@code down} still see the cluster as theirs.
      */
     static void restartPostgres() {
+        pgCtl("restart");
+    }
+
+    /** {@code pg_ctl stop -m fast}: every connection is cut at once (a SIGTERM would wait for the services' pools). */
+    static void stopPostgres() {
+        pgCtl("stop");
+    }
+
+    /** Starts the cluster {@link #stopPostgres()} stopped, as {@link #restartPostgres()} does, and nothing else. */
+    static void startPostgres() {
+        pgCtl("start");
+    }
+
+    private static void pgCtl(String action) {
         Path state = LocalPlatform.state();
         Path data = state.resolve("postgres/data");
-        String options = "-p " + LocalPlatform.PG_PORT + " -k " + state.resolve("postgres/run")
-                + " -c listen_addresses=127.0.0.1 -c max_connections=200";
-        run(state.resolve("postgres"), asPostgres(List.of(postgresBin().resolve("pg_ctl").toString(), "restart",
-                "-D", data.toString(), "-m", "fast", "-w", "-t", "60",
-                "-l", state.resolve("logs/postgres.log").toString(), "-o", options)));
+        var command = new ArrayList<>(List.of(postgresBin().resolve("pg_ctl").toString(), action,
+                "-D", data.toString(), "-m", "fast", "-w", "-t", "60"));
+        if (!"stop".equals(action)) {
+            command.addAll(List.of("-l", state.resolve("logs/postgres.log").toString(), "-o", "-p "
+                    + LocalPlatform.PG_PORT + " -k " + state.resolve("postgres/run")
+                    + " -c listen_addresses=127.0.0.1 -c max_connections=200"));
+        }
+        run(state.resolve("postgres"), asPostgres(command));
+        if ("stop".equals(action)) {
+            return;
+        }
         try {
             String pid = Files.readAllLines(data.resolve("postmaster.pid")).get(0).strip();
             Files.writeString(LocalPlatform.pidFile("postgres"), pid + "\n");
