@@ -57,14 +57,18 @@ public final class SelfIssuedIdentity {
         return token(PARCEL_AUDIENCE, Instant.now().plus(Duration.ofMinutes(5)));
     }
 
+    /** Issued five minutes before expiry, like a client's short-lived token (and never after its own expiry). */
     public String token(String audience, Instant expiresAt) {
+        return token(audience, expiresAt.minus(Duration.ofMinutes(5)), expiresAt);
+    }
+
+    public String token(String audience, Instant issuedAt, Instant expiresAt) {
         var claims = new JwtClaims();
         claims.setIssuer(principal);
         claims.setSubject(principal);
         claims.setAudience(audience);
         claims.setClaim("scope", "parcel.full");
-        // Issued five minutes before expiry, like a client's short-lived token (and never after its own expiry).
-        claims.setIssuedAt(NumericDate.fromSeconds(expiresAt.minus(Duration.ofMinutes(5)).getEpochSecond()));
+        claims.setIssuedAt(NumericDate.fromSeconds(issuedAt.getEpochSecond()));
         claims.setExpirationTime(NumericDate.fromSeconds(expiresAt.getEpochSecond()));
         var jws = new JsonWebSignature();
         jws.setPayload(claims.toJson());

@@ -45,9 +45,10 @@ public final class SelfIssuedTokens {
 
     /** Checks signature, audience and expiry; returns the token's expiry when the token is good. */
     public static Instant verify(String token, PublicKey key, Claimant claimant, Collection<String> audiences,
-            Duration clockSkew, Instant now) {
+            Duration clockSkew, Duration maxLifetime, Instant now) {
+        JwtClaims claims;
         try {
-            JwtClaims claims = new JwtConsumerBuilder()
+            claims = new JwtConsumerBuilder()
                     .setVerificationKey(key)
                     .setJwsAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT,
                             AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256)
@@ -55,15 +56,29 @@ public final class SelfIssuedTokens {
                     .setExpectedSubject(claimant.subject())
                     .setExpectedAudience(audiences.toArray(String[]::new))
                     .setRequireExpirationTime()
+                    .setRequireIssuedAt()
                     .setAllowedClockSkewInSeconds((int) clockSkew.toSeconds())
                     .setEvaluationTime(NumericDate.fromMilliseconds(now.toEpochMilli()))
                     .build()
                     .processToClaims(token);
-            return Instant.ofEpochMilli(claims.getExpirationTime().getValueInMillis());
         } catch (InvalidJwtException e) {
             throw new TokenRejected(reason(e));
+        }
+        try {
+            Instant issuedAt = Instant.ofEpochSecond(claims.getIssuedAt().getValue());
+            Instant expiresAt = Instant.ofEpochSecond(claims.getExpirationTime().getValue());
+            if (issuedAt.isAfter(now.plus(clockSkew))) {
+                throw new TokenRejected("the bearer token is issued in the future (iat)");
+            }
+            // Clients date iat back by about the clock skew (the Parcel client by two minutes), so that much more.
+            Duration longest = maxLifetime.plus(clockSkew);
+            if (Duration.between(issuedAt, expiresAt).compareTo(longest) > 0) {
+                throw new TokenRejected("the bearer token lives longer than this API accepts: exp - iat may be at"
+                        + " most " + longest.toSeconds() + " s");
+            }
+            return expiresAt;
         } catch (MalformedClaimException e) {
-            throw new TokenRejected("the bearer token's exp is not a number");
+            throw new TokenRejected("the bearer token's iat and exp must be numbers");
         }
     }
 
@@ -78,9 +93,12 @@ public final class SelfIssuedTokens {
         if (e.hasErrorCode(org.jose4j.jwt.consumer.ErrorCodes.EXPIRATION_MISSING)) {
             return "the bearer token has no expiry (exp)";
         }
+        if (e.hasErrorCode(org.jose4j.jwt.consumer.ErrorCodes.ISSUED_AT_MISSING)) {
+            return "the bearer token has no issue time (iat)";
+        }
         if (e.hasErrorCode(org.jose4j.jwt.consumer.ErrorCodes.SIGNATURE_INVALID)) {
             return "the bearer token's signature does not verify with the identity's registered key";
         }
-        return "the bearer token is not valid (it must be an ES256 JWT with iss, sub, aud and exp)";
+        return "the bearer token is not valid (it must be an ES256 JWT with iss, sub, aud, iat and exp)";
     }
 }

@@ -57,7 +57,7 @@ class PublicKeysTest {
         var key = PublicKeys.parse(PublicKeys.registrable(with("ext", true))).getPublicKey();
 
         assertDoesNotThrow(() -> SelfIssuedTokens.verify(token, key, SelfIssuedTokens.claimant(token),
-                List.of(SelfIssuedIdentity.PARCEL_AUDIENCE), Duration.ofMinutes(2), Instant.now()));
+                List.of(SelfIssuedIdentity.PARCEL_AUDIENCE), Duration.ofMinutes(2), Duration.ofHours(24), Instant.now()));
     }
 
     @Test

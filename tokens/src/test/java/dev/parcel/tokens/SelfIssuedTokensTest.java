@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 class SelfIssuedTokensTest {
     private static final List<String> AUDIENCES = List.of(SelfIssuedIdentity.PARCEL_AUDIENCE);
     private static final Duration SKEW = Duration.ofMinutes(2);
+    private static final Duration MAX_LIFETIME = Duration.ofHours(24);
 
     private final SelfIssuedIdentity alice = new SelfIssuedIdentity().as("Ialice");
 
@@ -23,7 +24,7 @@ class SelfIssuedTokensTest {
 
     private void verify(String token, PublicKey key) {
         var claimant = SelfIssuedTokens.claimant(token);
-        SelfIssuedTokens.verify(token, key, claimant, AUDIENCES, SKEW, Instant.now());
+        SelfIssuedTokens.verify(token, key, claimant, AUDIENCES, SKEW, MAX_LIFETIME, Instant.now());
     }
 
     private static String reason(Runnable check) {
@@ -42,7 +43,24 @@ class SelfIssuedTokensTest {
         Instant expiry = Instant.now().plusSeconds(300).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         var token = alice.token(SelfIssuedIdentity.PARCEL_AUDIENCE, expiry);
         assertEquals(expiry, SelfIssuedTokens.verify(token, aliceKey(), SelfIssuedTokens.claimant(token), AUDIENCES,
-                SKEW, Instant.now()));
+                SKEW, MAX_LIFETIME, Instant.now()));
+    }
+
+    @Test
+    void aTokenLivesAtMostTheLongestLifetimeAndIsNotIssuedInTheFuture() {
+        Instant now = Instant.now();
+        // The Parcel client dates iat two minutes back: a token of the longest lifetime it asks for still passes.
+        assertDoesNotThrow(() -> verify(alice.token(SelfIssuedIdentity.PARCEL_AUDIENCE, now.minus(SKEW),
+                now.plus(MAX_LIFETIME)), aliceKey()));
+        assertEquals("the bearer token lives longer than this API accepts: exp - iat may be at most 86520 s",
+                reason(() -> verify(alice.token(SelfIssuedIdentity.PARCEL_AUDIENCE, now.minus(SKEW),
+                        now.plus(MAX_LIFETIME).plusSeconds(1)), aliceKey())));
+        assertEquals("the bearer token lives longer than this API accepts: exp - iat may be at most 86520 s",
+                reason(() -> verify(alice.token(SelfIssuedIdentity.PARCEL_AUDIENCE, now.minus(Duration.ofDays(400)),
+                        now.plus(Duration.ofDays(3650))), aliceKey())));
+        assertEquals("the bearer token is issued in the future (iat)",
+                reason(() -> verify(alice.token(SelfIssuedIdentity.PARCEL_AUDIENCE, now.plus(Duration.ofMinutes(5)),
+                        now.plus(Duration.ofMinutes(10))), aliceKey())));
     }
 
     @Test

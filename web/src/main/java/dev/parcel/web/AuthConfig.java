@@ -17,6 +17,10 @@ public interface AuthConfig {
     @WithDefault("120s")
     Duration clockSkew();
 
+    /** The longest a self-issued token may live ({@code exp - iat}): a leaked token is worth that much at most. */
+    @WithDefault("24h")
+    Duration maxTokenLifetime();
+
     /**
      * How long a token whose signature verified is trusted again without checking it (never past its expiry):
      * clients reuse a token for many requests, and the signature check is most of a request's cost.

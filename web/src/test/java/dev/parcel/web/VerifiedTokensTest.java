@@ -23,6 +23,11 @@ class VerifiedTokensTest {
             }
 
             @Override
+            public Duration maxTokenLifetime() {
+                return Duration.ofHours(24);
+            }
+
+            @Override
             public Duration verifiedTokenTtl() {
                 return ttl;
             }

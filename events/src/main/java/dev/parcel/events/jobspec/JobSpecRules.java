@@ -90,7 +90,10 @@ public final class JobSpecRules {
         }
     }
 
-    /** PATH in any case: Docker finds the command with it, and a shell would treat {@code path} alike. */
+    /**
+     * PATH in any case: Docker finds the command with it, and a shell would treat {@code path} alike. {@code LD_*}
+     * would load code of the job author's into an image a data owner approved; {@code PARCEL_*} are the platform's.
+     */
     private static void environmentProblems(Map<String, String> env, List<String> problems) {
         if (env == null) {
             return;
@@ -101,10 +104,18 @@ public final class JobSpecRules {
                 problems.add("env: a variable name must be letters, digits and _, not starting with a digit");
             } else if (name.equalsIgnoreCase("PATH")) {
                 problems.add("env.PATH: a job may not set PATH");
+            } else if (hasPrefixIgnoringCase(name, "LD_")) {
+                problems.add("env." + name + ": a job may not set LD_ variables (they load code into the image)");
+            } else if (hasPrefixIgnoringCase(name, "PARCEL_")) {
+                problems.add("env." + name + ": PARCEL_ variables are the platform's");
             } else if (entry.getValue() == null) {
                 problems.add("env." + name + ": must be a string");
             }
         }
+    }
+
+    private static boolean hasPrefixIgnoringCase(String name, String prefix) {
+        return name.regionMatches(true, 0, prefix, 0, prefix.length());
     }
 
     private static void memoryProblem(String memory, List<String> problems) {

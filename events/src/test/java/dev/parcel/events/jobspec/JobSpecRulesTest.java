@@ -58,6 +58,23 @@ class JobSpecRulesTest {
     }
 
     @Test
+    void loaderVariablesInAnyCaseNeverReachTheContainer() {
+        for (String name : new String[] {"LD_PRELOAD", "LD_LIBRARY_PATH", "LD_AUDIT", "ld_preload", "Ld_Bind_Now"}) {
+            String problem = onlyProblem(withEnv(Map.of(name, "/parcel/data/in/evil.so")));
+            assertTrue(problem.startsWith("env." + name + ": a job may not set LD_ variables"), problem);
+        }
+        assertEquals(List.of(), JobSpecRules.problemsWith(withEnv(Map.of("OLD_VALUE", "1", "LD", "1"))));
+    }
+
+    @Test
+    void platformVariablesAreThePlatformsOwn() {
+        for (String name : new String[] {"PARCEL_TOKEN", "PARCEL_API_URL", "parcel_job_id"}) {
+            assertEquals("env." + name + ": PARCEL_ variables are the platform's", onlyProblem(withEnv(Map.of(name,
+                    "x"))));
+        }
+    }
+
+    @Test
     void environmentNamesMustBeVariableNamesAndValuesStrings() {
         for (String name : new String[] {"", "1A", "A-B", "A=B", "A B"}) {
             assertTrue(onlyProblem(withEnv(Map.of(name, "v"))).startsWith("env:"), name);
