@@ -81,7 +81,7 @@ public class BearerTokenFilter {
                     try {
                         Instant expiresAt = SelfIssuedTokens.verify(token,
                                 PublicKeys.parse(verifier.publicKey()).getPublicKey(), claimant, config.audiences(),
-                                config.clockSkew(), now);
+                                config.clockSkew(), config.maxTokenLifetime(), now);
                         verifiedTokens.remember(token, verifier.identityId(), expiresAt);
                     } catch (TokenRejected rejected) {
                         throw ApiProblem.unauthenticated(rejected.getMessage());
