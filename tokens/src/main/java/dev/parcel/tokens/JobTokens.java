@@ -18,9 +18,11 @@ import org.jose4j.jwt.consumer.JwtConsumerBuilder;
 import org.jose4j.lang.JoseException;
 
 /**
- * Tokens the platform issues to a running job, so it can read its granted inputs and write its outputs as its
+ * Tokens the platform issues for a running job, so its granted inputs are read and its outputs written as its
  * submitter, in the context of that job. Signed (ES256) with the platform's key, which executors hold; the claim
- * {@value #JOB_CLAIM} carries the job facts grant conditions look at, so a reader needs no lookup to know them.
+ * {@value #JOB_CLAIM} carries the job facts grant conditions look at, so a reader needs no lookup to know them, and
+ * what the token is for ({@link Use}), which {@link JobTokenScope} turns into the routes it may call. No job token
+ * ever enters a container: the job holds an opaque handle its API relay exchanges for a {@link Use#RELAY} token.
  */
 public final class JobTokens {
     /** The issuer of every job token; no identity can register a verifier for it that would be consulted. */
@@ -30,9 +32,28 @@ public final class JobTokens {
     private JobTokens() {
     }
 
+    /** Who holds the token. */
+    public enum Use {
+        /** The executor, staging the job's inputs and uploading its declared outputs. */
+        EXECUTOR("executor"),
+        /** The job's API relay, on behalf of the job's own requests (only minted by the relay, per request). */
+        RELAY("relay");
+
+        private final String claim;
+
+        Use(String claim) {
+            this.claim = claim;
+        }
+
+        /** A token that does not say what it is for is held by the job: the least it may do. */
+        static Use ofClaim(Object claim) {
+            return EXECUTOR.claim.equals(claim) ? EXECUTOR : RELAY;
+        }
+    }
+
     /** What a job token says about its job. Inputs and outputs are the spec's entries as JSON objects. */
     public record JobClaims(String jobId, int attempt, String submitter, String image,
-            List<Map<String, Object>> inputs, List<Map<String, Object>> outputs, String workerId) {
+            List<Map<String, Object>> inputs, List<Map<String, Object>> outputs, String workerId, Use use) {
     }
 
     public static String mint(JobClaims job, PrivateKey key, String keyId, String audience, Duration lifetime,
@@ -49,7 +70,8 @@ public final class JobTokens {
                 "image", job.image(),
                 "inputs", job.inputs(),
                 "outputs", job.outputs(),
-                "worker", job.workerId()));
+                "worker", job.workerId(),
+                "use", job.use().claim));
         var jws = new JsonWebSignature();
         jws.setPayload(claims.toJson());
         jws.setKey(key);
@@ -90,7 +112,8 @@ public final class JobTokens {
             }
             return new JobClaims((String) job.get("id"), ((Number) job.get("attempt")).intValue(),
                     claims.getSubject(), (String) job.get("image"), (List<Map<String, Object>>) job.get("inputs"),
-                    (List<Map<String, Object>>) job.get("outputs"), (String) job.get("worker"));
+                    (List<Map<String, Object>>) job.get("outputs"), (String) job.get("worker"),
+                    Use.ofClaim(job.get("use")));
         } catch (MalformedClaimException | ClassCastException | NullPointerException e) {
             throw new TokenRejected("the job token's job claim is malformed");
         }

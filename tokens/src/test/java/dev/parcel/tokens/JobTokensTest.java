@@ -17,7 +17,8 @@ class JobTokensTest {
     private static final String AUDIENCE = SelfIssuedIdentity.PARCEL_AUDIENCE;
     private static final Duration SKEW = Duration.ofMinutes(2);
     private static final JobTokens.JobClaims JOB = new JobTokens.JobClaims("J1", 2, "Isubmitter", "acme/analytics:1",
-            List.of(Map.of("id", "D1", "mountPath", "in.csv")), List.of(Map.of("mountPath", "out.csv")), "worker-a");
+            List.of(Map.of("id", "D1", "mountPath", "in.csv")), List.of(Map.of("mountPath", "out.csv")), "worker-a",
+            JobTokens.Use.EXECUTOR);
 
     private final EllipticCurveJsonWebKey platform = key();
 

@@ -1,5 +1,6 @@
 package dev.parcel.web;
 
+import dev.parcel.tokens.JobTokenScope;
 import dev.parcel.tokens.JobTokens;
 import dev.parcel.tokens.PublicKeys;
 import dev.parcel.tokens.SelfIssuedTokens;
@@ -50,10 +51,12 @@ public class BearerTokenFilter {
     /** Non-blocking: it runs on the event loop (where the reactive identity lookup must) even for blocking resources. */
     @ServerRequestFilter(nonBlocking = true)
     public Uni<Response> authenticate(ContainerRequestContext request) {
-        if (identities.needsNoToken(request.getMethod(), request.getUriInfo().getPath())) {
+        String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
+        // A route anyone may call is still closed to a job token: what a job may do is its scope, nothing more.
+        if (identities.needsNoToken(request.getMethod(), request.getUriInfo().getPath())
+                && !presentsJobToken(header)) {
             return Uni.createFrom().nullItem();
         }
-        String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
         if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             return refuse(ApiProblem.unauthenticated("missing bearer token (Authorization: Bearer <JWT>)"));
         }
@@ -71,7 +74,8 @@ public class BearerTokenFilter {
             return refuse(ApiProblem.unauthenticated(rejected.getMessage()));
         }
         if (JobTokens.ISSUER.equals(claimant.issuer())) {
-            return Uni.createFrom().item(authenticateJob(token));
+            return Uni.createFrom().item(authenticateJob(token, request.getMethod(),
+                    request.getUriInfo().getPath()));
         }
         return identities.verifierFor(claimant.issuer(), claimant.subject())
                 .map(verifier -> {
@@ -93,18 +97,37 @@ public class BearerTokenFilter {
     }
 
 
-    /** Job tokens never consult registered verifiers: only the platform's key can vouch for a job. */
-    private Response authenticateJob(String token) {
+    /**
+     * Job tokens never consult registered verifiers: only the platform's key can vouch for a job. What a job token
+     * may call is {@link JobTokenScope}'s to say.
+     */
+    private Response authenticateJob(String token, String method, String path) {
         var key = platformJobKey;
         if (key.isEmpty()) {
             return ErrorMapper.toResponse(ApiProblem.unauthenticated("job tokens are not accepted here"));
         }
+        JobTokens.JobClaims job;
         try {
-            caller.authenticatedAs(JobTokens.verify(token, key.get(), config.audiences(), config.clockSkew(),
-                    Instant.now()));
-            return null;
+            job = JobTokens.verify(token, key.get(), config.audiences(), config.clockSkew(), Instant.now());
         } catch (TokenRejected rejected) {
             return ErrorMapper.toResponse(ApiProblem.unauthenticated(rejected.getMessage()));
+        }
+        Optional<String> refusal = JobTokenScope.refusal(job, method, path);
+        if (refusal.isPresent()) {
+            return ErrorMapper.toResponse(ApiProblem.forbidden(refusal.get()));
+        }
+        caller.authenticatedAs(job);
+        return null;
+    }
+
+    private static boolean presentsJobToken(String header) {
+        if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            return false;
+        }
+        try {
+            return JobTokens.ISSUER.equals(SelfIssuedTokens.claimant(header.substring(BEARER.length()).trim()).issuer());
+        } catch (TokenRejected notEvenAToken) {
+            return false;
         }
     }
 

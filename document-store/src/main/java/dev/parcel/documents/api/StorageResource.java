@@ -2,6 +2,7 @@ package dev.parcel.documents.api;
 
 import dev.parcel.documents.Documents;
 import dev.parcel.events.ResourceIds;
+import dev.parcel.tokens.JobTokenScope;
 import dev.parcel.tokens.JobTokens;
 import dev.parcel.web.ApiProblem;
 import dev.parcel.web.Caller;
@@ -46,8 +47,10 @@ public class StorageResource {
      * as it arrives on a worker thread: the metadata is checked before any byte of data is stored, the data is
      * encrypted as it streams in, and the document exists once both are complete (201). With an
      * {@code Idempotency-Key} the caller already used, the answer is the document that upload made (200), and the
-     * bytes sent again are read and dropped; the same key for another owner is a 422. A job's key must begin with
-     * its own job id and attempt ({@code <jobId>/<attempt>/}), so no job can take another's.
+     * bytes sent again are read and dropped; the same key for another owner is a 422. An upload with a job's
+     * token is one of that attempt's declared outputs: its key is {@code <jobId>/<attempt>/<mountPath>} for an output
+     * the spec declares, and its owner the one the spec names for it (403 otherwise), so no job can take another's
+     * key, and no data leaves a job but as its data owners allowed.
      */
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
@@ -58,7 +61,8 @@ public class StorageResource {
         String creator = caller.identityId();
         Optional<JobTokens.JobClaims> job = caller.job();
         Optional<String> key = Optional.ofNullable(idempotencyKey);
-        key.ifPresent(named -> idempotencyKeyMustFit(named, job));
+        key.ifPresent(StorageResource::idempotencyKeyMustFit);
+        Optional<String> declaredOwner = job.map(claims -> declaredOutputOwner(claims, idempotencyKey));
         String blobId = ResourceIds.newDocumentId();
         var received = new Object() {
             Documents.UploadMetadata metadata = new Documents.UploadMetadata(null, null);
@@ -70,6 +74,7 @@ public class StorageResource {
                 @Override
                 public void metadata(String text) {
                     received.metadata = documents.readMetadata(text);
+                    declaredOwner.ifPresent(owner -> ownerMustBe(owner, creator, received.metadata));
                     ReactiveWork.await(() -> documents.ownerMustExist(creator, received.metadata.owner()));
                     if (key.isPresent()) {
                         received.earlier = ReactiveWork.await(() -> documents.byIdempotencyKey(creator, key.get()));
@@ -78,6 +83,8 @@ public class StorageResource {
 
                 @Override
                 public void data(InputStream bytes) throws IOException {
+                    // Also when no metadata part came first: then the document would be the uploader's.
+                    declaredOwner.ifPresent(owner -> ownerMustBe(owner, creator, received.metadata));
                     if (received.size != null) {
                         throw ApiProblem.invalid("data: the multipart body has more than one part named data");
                     }
@@ -118,13 +125,22 @@ public class StorageResource {
         return earlier;
     }
 
-    private static void idempotencyKeyMustFit(String key, Optional<JobTokens.JobClaims> job) {
+    private static void idempotencyKeyMustFit(String key) {
         if (key.isBlank() || key.length() > MAX_IDEMPOTENCY_KEY_LENGTH) {
             throw ApiProblem.invalid(IDEMPOTENCY_KEY + ": must be 1 to " + MAX_IDEMPOTENCY_KEY_LENGTH
                     + " characters");
         }
-        if (job.isPresent() && !key.startsWith(job.get().jobId() + "/" + job.get().attempt() + "/")) {
-            throw ApiProblem.invalid(IDEMPOTENCY_KEY + ": a job's key must begin with its job id and attempt");
+    }
+
+    private static String declaredOutputOwner(JobTokens.JobClaims job, String key) {
+        return JobTokenScope.declaredOutputOwner(job, key).orElseThrow(() -> ApiProblem.forbidden(IDEMPOTENCY_KEY
+                + ": a job uploads only its declared outputs, each with the key <jobId>/<attempt>/<mountPath>"));
+    }
+
+    private static void ownerMustBe(String declared, String creator, Documents.UploadMetadata metadata) {
+        String owner = metadata.owner() == null ? creator : metadata.owner();
+        if (!owner.equals(declared)) {
+            throw ApiProblem.forbidden("metadata.owner: this output's declared owner is " + declared);
         }
     }
 

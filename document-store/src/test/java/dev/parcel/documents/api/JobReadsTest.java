@@ -35,7 +35,7 @@ class JobReadsTest {
 
     private static String jobToken(SelfIssuedIdentity submitter, String jobId, String image) {
         return JobTokens.mint(new JobTokens.JobClaims(jobId, 1, submitter.principal(), image, List.of(),
-                List.of(), "worker-a"), TestPlatformKey.privateKey(), TestPlatformKey.keyId(),
+                List.of(), "worker-a", JobTokens.Use.RELAY), TestPlatformKey.privateKey(), TestPlatformKey.keyId(),
                 SelfIssuedIdentity.PARCEL_AUDIENCE, Duration.ofMinutes(5), Instant.now());
     }
 
@@ -79,7 +79,8 @@ class JobReadsTest {
 
     @Test
     void jobTokenSignedByAnyOtherKeyIsRejected() throws Exception {
-        var job = new JobTokens.JobClaims("J1", 1, bob.principal(), ANALYTICS, List.of(), List.of(), "worker-a");
+        var job = new JobTokens.JobClaims("J1", 1, bob.principal(), ANALYTICS, List.of(), List.of(), "worker-a",
+                JobTokens.Use.RELAY);
         var forger = org.jose4j.jwk.EcJwkGenerator.generateJwk(org.jose4j.keys.EllipticCurves.P256);
         String forged = JobTokens.mint(job, forger.getPrivateKey(), "platform", SelfIssuedIdentity.PARCEL_AUDIENCE,
                 Duration.ofMinutes(5), Instant.now());
@@ -93,7 +94,12 @@ class JobReadsTest {
         String jobId = "J" + UUID.randomUUID();
         String metadata = "{\"owner\": \"" + alice.principal() + "\"}";
 
-        given().auth().oauth2(jobToken(bob, jobId, ANALYTICS))
+        String executorToken = JobTokens.mint(new JobTokens.JobClaims(jobId, 1, bob.principal(), ANALYTICS, List.of(),
+                List.of(Map.of("mountPath", "result.txt", "owner", alice.principal())), "worker-a",
+                JobTokens.Use.EXECUTOR), TestPlatformKey.privateKey(), TestPlatformKey.keyId(),
+                SelfIssuedIdentity.PARCEL_AUDIENCE, Duration.ofMinutes(5), Instant.now());
+
+        given().auth().oauth2(executorToken).header("Idempotency-Key", jobId + "/1/result.txt")
                 .multiPart("metadata", "metadata", metadata.getBytes(StandardCharsets.UTF_8), "application/json")
                 .multiPart("data", "data", "result".getBytes(StandardCharsets.UTF_8), "application/octet-stream")
                 .post("/v1/storage")

@@ -5,6 +5,7 @@ import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.hamcrest.Matchers.containsString;
 
 import dev.parcel.testkit.SelfIssuedIdentity;
 import dev.parcel.testkit.SharedInfrastructure;
@@ -17,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,9 +43,19 @@ class UploadIdempotencyTest {
                 .post("/v1/storage").then();
     }
 
+    /** The executor's token for an attempt that declares the output {@code result.txt}. */
     private static String jobToken(SelfIssuedIdentity submitter, String jobId, int attempt) {
+        return jobToken(submitter, jobId, attempt, JobTokens.Use.EXECUTOR);
+    }
+
+    private static String jobToken(SelfIssuedIdentity submitter, String jobId, int attempt, JobTokens.Use use) {
+        return jobToken(submitter, jobId, attempt, use, Map.of("mountPath", "result.txt"));
+    }
+
+    private static String jobToken(SelfIssuedIdentity submitter, String jobId, int attempt, JobTokens.Use use,
+            Map<String, Object> output) {
         return JobTokens.mint(new JobTokens.JobClaims(jobId, attempt, submitter.principal(), "acme/job:1", List.of(),
-                List.of(), "worker-a"), TestPlatformKey.privateKey(), TestPlatformKey.keyId(),
+                List.of(output), "worker-a", use), TestPlatformKey.privateKey(), TestPlatformKey.keyId(),
                 SelfIssuedIdentity.PARCEL_AUDIENCE, Duration.ofMinutes(5), Instant.now());
     }
 
@@ -93,8 +105,44 @@ class UploadIdempotencyTest {
     void jobMayOnlyUseKeysOfItsOwnAttemptAndKeysAreBounded() {
         String jobId = "J" + UUID.randomUUID();
 
-        upload(jobToken(alice, jobId, 2), "Jsomeone-else/2/result.txt", "{}", "x").statusCode(400);
-        upload(jobToken(alice, jobId, 2), jobId + "/1/result.txt", "{}", "x").statusCode(400);
+        upload(jobToken(alice, jobId, 2), "Jsomeone-else/2/result.txt", "{}", "x").statusCode(403);
+        upload(jobToken(alice, jobId, 2), jobId + "/1/result.txt", "{}", "x").statusCode(403);
         upload(alice.token(), "k".repeat(1025), "{}", "x").statusCode(400);
+    }
+
+    @Test
+    void aJobUploadsOnlyItsDeclaredOutputsToTheirDeclaredOwners() {
+        String jobId = "J" + UUID.randomUUID();
+        String token = jobToken(alice, jobId, 2);
+
+        upload(token, jobId + "/2/undeclared.txt", "{}", "x").statusCode(403)
+                .body("error", containsString("declared outputs"));
+        upload(token, jobId + "/2/result.txt", "{\"owner\": \"" + bob.principal() + "\"}", "x").statusCode(403)
+                .body("error", containsString("declared owner is " + alice.principal()));
+        given().auth().oauth2(token).multiPart("data", "data", "x".getBytes(StandardCharsets.UTF_8))
+                .post("/v1/storage").then().statusCode(403);
+        given().auth().oauth2(alice.token()).contentType("application/json")
+                .body(Map.of("selectedByCondition", Map.of("document.originatingJob", Map.of("$eq", jobId))))
+                .post("/v1/documents/search").then().statusCode(200).body("results", org.hamcrest.Matchers.empty());
+    }
+
+    @Test
+    void anOutputUploadedWithoutMetadataIsStillHeldToItsDeclaredOwner() {
+        String jobId = "J" + UUID.randomUUID();
+        String token = jobToken(alice, jobId, 2, JobTokens.Use.EXECUTOR,
+                Map.of("mountPath", "result.txt", "owner", bob.principal()));
+
+        given().auth().oauth2(token).header("Idempotency-Key", jobId + "/2/result.txt")
+                .multiPart("data", "data", "x".getBytes(StandardCharsets.UTF_8), "application/octet-stream")
+                .post("/v1/storage").then().statusCode(403)
+                .body("error", containsString("declared owner is " + bob.principal()));
+    }
+
+    @Test
+    void aJobsOwnTokenUploadsNothing() {
+        String jobId = "J" + UUID.randomUUID();
+
+        upload(jobToken(alice, jobId, 2, JobTokens.Use.RELAY), jobId + "/2/result.txt", "{}", "x").statusCode(403)
+                .body("error", containsString("may only read"));
     }
 }

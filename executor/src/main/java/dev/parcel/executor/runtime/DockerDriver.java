@@ -37,7 +37,6 @@ public class DockerDriver implements ContainerDriver {
     private final JobTokenIssuer tokens;
     private final DockerEngine engine;
     private final String workerId;
-    private final Duration maxRunTime;
     /** The networks of attempts made by this process; only these have an API relay to close. */
     private final Map<AttemptId, JobNetwork> openNetworks = new ConcurrentHashMap<>();
 
@@ -49,7 +48,6 @@ public class DockerDriver implements ContainerDriver {
         this.tokens = tokens;
         this.engine = engine;
         this.workerId = config.workerId();
-        this.maxRunTime = config.maxRunTime();
     }
 
     @Override
@@ -60,11 +58,9 @@ public class DockerDriver implements ContainerDriver {
                 network = Optional.of(onEngine(() -> openNetwork(job)));
                 openNetworks.put(AttemptId.of(job), network.get());
             }
-            String apiToken = network.flatMap(JobNetwork::relay).isPresent()
-                    ? tokens.tokenFor(job, maxRunTime).orElseThrow() : "";
             var made = network;
             var id = onEngine(() -> containers.create(job, workerId, volumes.mountsFor(job),
-                    made.map(JobNetwork::name).orElse("none"), made.map(n -> n.environment(apiToken)).orElse(List.of())));
+                    made.map(JobNetwork::name).orElse("none"), made.map(JobNetwork::environment).orElse(List.of())));
             if (id.isEmpty()) {
                 throw new IllegalStateException("attempt " + AttemptId.of(job) + " has a container already");
             }
@@ -113,6 +109,9 @@ public class DockerDriver implements ContainerDriver {
                 throw classified(e);
             }
             var exit = onEngine(() -> containers.exitOf(name(job)));
+            if (exit.isPresent()) {
+                Optional.ofNullable(openNetworks.get(AttemptId.of(job))).ifPresent(networks::revokeApiAccess);
+            }
             if (exit.isPresent() || !waitEnded) {
                 return exit;
             }

@@ -7,6 +7,7 @@ import com.github.dockerjava.api.model.Network;
 import dev.parcel.events.JobScheduled;
 import dev.parcel.events.JobSpec;
 import dev.parcel.events.jobspec.Cidr;
+import dev.parcel.executor.config.ExecutorConfig;
 import dev.parcel.executor.domain.EgressRules;
 import dev.parcel.executor.runtime.Firewall.Family;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -37,16 +38,21 @@ public class JobNetworks {
     private final ApiRelays relays;
     private final Map<Family, String> forwardHooks = new java.util.concurrent.ConcurrentHashMap<>();
 
-    JobNetworks(DockerEngine engine, Firewall firewall, ApiRelays relays) {
+    /** The networks no job reaches, whatever its egress list says. */
+    private final List<Cidr> denied;
+
+    JobNetworks(DockerEngine engine, Firewall firewall, ApiRelays relays, ExecutorConfig config) {
         this.docker = engine.client();
         this.firewall = firewall;
         this.relays = relays;
+        this.denied = config.deniedEgress().stream().filter(cidr -> !"none".equals(cidr)).map(Cidr::parse).toList();
     }
 
     /** A job network while it exists; {@link #environment()} is what the job is told about the API. */
     public record JobNetwork(String name, Optional<ApiRelays.Relay> relay) {
-        public List<String> environment(String jobToken) {
-            return relay.map(r -> List.of("PARCEL_API_URL=" + r.url(), "PARCEL_TOKEN=" + jobToken)).orElse(List.of());
+        public List<String> environment() {
+            return relay.map(r -> List.of("PARCEL_API_URL=" + r.url(), "PARCEL_TOKEN=" + r.handle().value()))
+                    .orElse(List.of());
         }
     }
 
@@ -86,20 +92,27 @@ public class JobNetworks {
         Optional<ApiRelays.Relay> relay = Optional.empty();
         try {
             if (Boolean.TRUE.equals(job.spec().networkPolicy().parcelApiAccess())) {
-                relay = Optional.of(relays.open(gateway(name)));
+                relay = Optional.of(relays.open(gateway(name), job));
             }
             var allowed = job.spec().networkPolicy().egress() == null ? List.<Cidr>of()
                     : job.spec().networkPolicy().egress().stream().map(peer -> Cidr.parse(peer.cidr())).toList();
             var api = relay.map(r -> new EgressRules.HostEndpoint(r.address(), r.port()));
-            firewall.install(Family.IPV4, plan(Family.IPV4, suffix, allowed.stream().filter(Cidr::isIpv4).toList(),
-                    api));
-            firewall.install(Family.IPV6, plan(Family.IPV6, suffix,
-                    allowed.stream().filter(cidr -> !cidr.isIpv4()).toList(), Optional.empty()));
+            firewall.install(Family.IPV4, EgressRules.plan(CHAIN_PREFIX + suffix, BRIDGE_PREFIX + suffix,
+                    forwardHook(Family.IPV4), allowed.stream().filter(Cidr::isIpv4).toList(),
+                    denied.stream().filter(Cidr::isIpv4).toList(), api));
+            firewall.install(Family.IPV6, EgressRules.plan(CHAIN_PREFIX + suffix, BRIDGE_PREFIX + suffix,
+                    forwardHook(Family.IPV6), allowed.stream().filter(cidr -> !cidr.isIpv4()).toList(),
+                    denied.stream().filter(cidr -> !cidr.isIpv4()).toList(), Optional.empty()));
             return new JobNetwork(name, relay);
         } catch (Firewall.FirewallFailure | RuntimeException e) {
             close(new JobNetwork(name, relay));
             throw e;
         }
+    }
+
+    /** The job's handle opens the API no more; its network and relay stay until {@link #close}. */
+    public void revokeApiAccess(JobNetwork network) {
+        network.relay().ifPresent(relays::revoke);
     }
 
     /** Removes the firewall rules, the relay and the network; what is already gone is skipped. */
@@ -124,7 +137,7 @@ public class JobNetworks {
                 String suffix = chain.substring(CHAIN_PREFIX.length(), chain.length() - "-OUT".length());
                 if (!bridgeExists(BRIDGE_PREFIX + suffix)) {
                     LOG.infof("removing the firewall rules of a job network that no longer exists (%s)", chain);
-                    firewall.remove(family, plan(family, suffix, List.of(), Optional.empty()));
+                    firewall.remove(family, removal(family, suffix));
                 }
             }
         }
@@ -134,7 +147,7 @@ public class JobNetworks {
     public void remove(String name) {
         String suffix = suffix(name);
         for (Family family : Family.values()) {
-            firewall.remove(family, plan(family, suffix, List.of(), Optional.empty()));
+            firewall.remove(family, removal(family, suffix));
         }
         try {
             docker.removeNetworkCmd(name).exec();
@@ -145,10 +158,10 @@ public class JobNetworks {
         }
     }
 
-    /** The rules of the network whose names end in {@code suffix}; removing needs no allowed networks. */
-    private EgressRules.Plan plan(Family family, String suffix, List<Cidr> allowed,
-            Optional<EgressRules.HostEndpoint> api) {
-        return EgressRules.plan(CHAIN_PREFIX + suffix, BRIDGE_PREFIX + suffix, forwardHook(family), allowed, api);
+    /** What removes the rules of the network whose names end in {@code suffix}: its chains, whatever they hold. */
+    private EgressRules.Plan removal(Family family, String suffix) {
+        return EgressRules.plan(CHAIN_PREFIX + suffix, BRIDGE_PREFIX + suffix, forwardHook(family), List.of(),
+                List.of(), Optional.empty());
     }
 
     /**

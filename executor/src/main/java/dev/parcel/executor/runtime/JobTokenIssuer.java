@@ -13,11 +13,16 @@ import org.jose4j.jwk.EllipticCurveJsonWebKey;
 import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.lang.JoseException;
 
-/** Mints the short-lived tokens with which a job's inputs are read and its outputs written. */
+/**
+ * Mints the short-lived tokens with which the executor reads a job's inputs and writes its outputs, and those the
+ * job's API relay sends for the job's own requests.
+ */
 @ApplicationScoped
 public class JobTokenIssuer {
     /** Long enough for one staging or upload pass; a new token is minted for each. */
-    private static final Duration LIFETIME = Duration.ofMinutes(15);
+    private static final Duration EXECUTOR_LIFETIME = Duration.ofMinutes(15);
+    /** Long enough for one relayed request to be checked; a new token is minted for each. */
+    static final Duration RELAYED_LIFETIME = Duration.ofMinutes(1);
 
     private final Optional<EllipticCurveJsonWebKey> signingKey;
     private final String audience;
@@ -35,16 +40,26 @@ public class JobTokenIssuer {
         return signingKey.isPresent();
     }
 
-    /** A token for one staging or upload pass of this attempt; empty when this worker has no signing key. */
+    /** The executor's token for one staging or upload pass of this attempt; empty without a signing key. */
     public Optional<String> tokenFor(JobScheduled job) {
-        return tokenFor(job, LIFETIME);
+        return mint(job, JobTokens.Use.EXECUTOR, EXECUTOR_LIFETIME);
     }
 
-    /** A token that lasts {@code lifetime}: the one a job with API access holds for as long as it may run. */
-    public Optional<String> tokenFor(JobScheduled job, Duration lifetime) {
-        return signingKey.map(key -> JobTokens.mint(new JobTokens.JobClaims(job.jobId(), job.attempt(),
-                job.submitter(), job.spec().image(), inputs(job), outputs(job), workerId), key.getPrivateKey(),
-                key.getKeyId(), audience, lifetime, Instant.now()));
+    /** The token the job's relay sends with one of the job's own requests. */
+    public String relayedTokenFor(JobScheduled job) {
+        return mint(job, JobTokens.Use.RELAY, RELAYED_LIFETIME)
+                .orElseThrow(() -> new IllegalStateException("this worker holds no key to sign job tokens with"));
+    }
+
+    /** What a token of this use for this attempt claims: the relay checks a job's request against it. */
+    public JobTokens.JobClaims claims(JobScheduled job, JobTokens.Use use) {
+        return new JobTokens.JobClaims(job.jobId(), job.attempt(), job.submitter(), job.spec().image(), inputs(job),
+                outputs(job), workerId, use);
+    }
+
+    private Optional<String> mint(JobScheduled job, JobTokens.Use use, Duration lifetime) {
+        return signingKey.map(key -> JobTokens.mint(claims(job, use), key.getPrivateKey(), key.getKeyId(), audience,
+                lifetime, Instant.now()));
     }
 
     private static List<Map<String, Object>> inputs(JobScheduled job) {

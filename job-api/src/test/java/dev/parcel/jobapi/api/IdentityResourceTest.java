@@ -84,15 +84,21 @@ class IdentityResourceTest {
     }
 
     @Test
-    void aJobTokenActsAsTheJobsSubmitter() {
+    void aJobTokenReachesNoIdentityRoute() {
         var submitter = ApiTestSupport.registeredIdentity();
-        String token = JobTokens.mint(new JobTokens.JobClaims("J" + java.util.UUID.randomUUID(), 1,
-                submitter.principal(), "parcel-test/busybox:latest", List.of(), List.of(), "worker-a"),
-                TestPlatformKey.privateKey(), TestPlatformKey.keyId(), SelfIssuedIdentity.PARCEL_AUDIENCE,
-                Duration.ofMinutes(5), java.time.Instant.now());
+        for (var use : JobTokens.Use.values()) {
+            String token = JobTokens.mint(new JobTokens.JobClaims("J" + java.util.UUID.randomUUID(), 1,
+                    submitter.principal(), "parcel-test/busybox:latest", List.of(), List.of(), "worker-a", use),
+                    TestPlatformKey.privateKey(), TestPlatformKey.keyId(), SelfIssuedIdentity.PARCEL_AUDIENCE,
+                    Duration.ofMinutes(5), java.time.Instant.now());
 
-        given().auth().oauth2(token).get("/v1/identities/me")
-                .then().statusCode(200).body("id", equalTo(submitter.principal()));
+            given().auth().oauth2(token).get("/v1/identities/me").then().statusCode(403);
+            given().auth().oauth2(token).get("/v1/identities/" + submitter.principal()).then().statusCode(403);
+            // Registering needs no token, but a job's token may not register one: the job would own the identity.
+            given().auth().oauth2(token).contentType(ContentType.JSON)
+                    .body(Map.of("tokenVerifiers", List.of(Map.of("publicKey", new SelfIssuedIdentity().publicJwk()))))
+                    .post("/v1/identities").then().statusCode(403);
+        }
     }
 
     @Test
@@ -134,7 +140,8 @@ class IdentityResourceTest {
     void anUnknownKeyMemberIsDroppedFromWhatIsStoredAndAnnounced() throws Exception {
         var identity = new SelfIssuedIdentity();
         var key = new HashMap<>(identity.publicJwk());
-        key.put("x-padding", "p".repeat(2 << 20));
+        // Far more than an event may carry, within the 1 MiB a JSON body may have.
+        key.put("x-padding", "p".repeat(512 << 10));
         String id = given().contentType(ContentType.JSON)
                 .body(Map.of("tokenVerifiers", List.of(Map.of("publicKey", key))))
                 .post("/v1/identities")
