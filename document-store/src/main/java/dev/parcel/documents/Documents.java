@@ -145,6 +145,10 @@ public class Documents {
 
     /** Changes a document's details or owner; only its owner may, and the new owner must exist. */
     public Uni<Document> update(String caller, String documentId, UploadMetadata changes) {
+        if (changes == null) {
+            throw ApiProblem.invalid("body: must be JSON such as {\"owner\": ..., \"details\": {...}}");
+        }
+        tagsMustBeStrings(changes);
         String newOwner = changes.owner();
         Uni<Boolean> ownerExists = newOwner == null ? Uni.createFrom().item(true) : identities.exists(newOwner);
         return ownerExists.invoke(exists -> {
@@ -252,11 +256,20 @@ public class Documents {
             return new UploadMetadata(null, null);
         }
         try {
-            return json.readValue(text, UploadMetadata.class);
+            UploadMetadata metadata = json.readValue(text, UploadMetadata.class);
+            return metadata == null ? new UploadMetadata(null, null) : tagsMustBeStrings(metadata);
         } catch (JsonProcessingException e) {
             throw ApiProblem.invalid("metadata: must be JSON such as {\"owner\": ..., \"details\": {\"title\": ...,"
                     + " \"tags\": [...]}}");
         }
+    }
+
+    private static UploadMetadata tagsMustBeStrings(UploadMetadata metadata) {
+        if (metadata.details() != null && metadata.details().tags() != null
+                && metadata.details().tags().contains(null)) {
+            throw ApiProblem.invalid("details.tags: every tag must be a string");
+        }
+        return metadata;
     }
 
     private <T> Uni<T> blocking(BlockingWork<T> work) {

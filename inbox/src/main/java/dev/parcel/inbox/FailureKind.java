@@ -4,6 +4,7 @@ import io.vertx.sqlclient.ClosedConnectionException;
 import io.vertx.sqlclient.DatabaseException;
 import java.io.IOException;
 import java.sql.SQLException;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.common.errors.RetriableException;
@@ -33,11 +34,9 @@ public enum FailureKind {
             if (cause instanceof UnprocessableEvent) {
                 return PERMANENT;
             }
-            if (cause instanceof DatabaseException database && database.getSqlState() != null) {
-                return ofSqlState(database.getSqlState());
-            }
-            if (cause instanceof SQLException sql && sql.getSQLState() != null) {
-                return ofSqlState(sql.getSQLState());
+            Optional<String> sqlState = sqlStateOf(cause);
+            if (sqlState.isPresent()) {
+                return ofSqlState(sqlState.get());
             }
             if (cause instanceof IOException || cause instanceof TimeoutException
                     || cause instanceof ClosedConnectionException || cause instanceof RetriableException) {
@@ -45,6 +44,30 @@ public enum FailureKind {
             }
         }
         return UNKNOWN;
+    }
+
+    /**
+     * Whether the database refused the data itself (SQLSTATE class 22: a NUL character in text, a number or date out
+     * of range): what a request sent, not a fault of the service's.
+     */
+    public static boolean isDataException(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            Optional<String> sqlState = sqlStateOf(cause);
+            if (sqlState.isPresent()) {
+                return sqlState.get().startsWith("22");
+            }
+        }
+        return false;
+    }
+
+    private static Optional<String> sqlStateOf(Throwable failure) {
+        if (failure instanceof DatabaseException database) {
+            return Optional.ofNullable(database.getSqlState());
+        }
+        if (failure instanceof SQLException sql) {
+            return Optional.ofNullable(sql.getSQLState());
+        }
+        return Optional.empty();
     }
 
     private static FailureKind ofSqlState(String sqlState) {

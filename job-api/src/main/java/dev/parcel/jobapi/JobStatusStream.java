@@ -1,6 +1,9 @@
 package dev.parcel.jobapi;
 
+import dev.parcel.jobapi.config.SubmissionConfig;
+import dev.parcel.jobapi.domain.StreamQuota;
 import dev.parcel.jobapi.persistence.StatusChanges;
+import dev.parcel.web.ApiProblem;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.subscription.MultiEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -8,23 +11,34 @@ import org.jboss.logging.Logger;
 
 /**
  * Following a job's status: the statuses after the one a client last saw, then each new one as it is recorded,
- * until the job has ended. Driven by the change notifications, never by polling.
+ * until the job has ended. Driven by the change notifications, never by polling. Each identity holds at most
+ * {@code parcel.submissions.max-event-streams-per-identity} streams open at once.
  */
 @ApplicationScoped
 public class JobStatusStream {
     private static final Logger LOG = Logger.getLogger(JobStatusStream.class);
 
     private final StatusChanges changes;
+    private final StreamQuota quota;
 
-    JobStatusStream(StatusChanges changes) {
+    JobStatusStream(StatusChanges changes, SubmissionConfig config) {
         this.changes = changes;
+        this.quota = new StreamQuota(config.maxEventStreamsPerIdentity());
     }
 
     /**
      * The job's status changes numbered above {@code afterSeq}, then every later one, ending after the job ends.
-     * {@code job} is the job as the caller was allowed to see it, just before.
+     * {@code job} is the job as {@code follower} was allowed to see it, just before.
      */
-    public Multi<StatusChanges.Change> follow(JobReads.Job job, int afterSeq) {
+    public Multi<StatusChanges.Change> follow(String follower, JobReads.Job job, int afterSeq) {
+        if (!quota.tryOpen(follower)) {
+            throw ApiProblem.tooMany("you have " + quota.maxPerIdentity() + " event streams open already; close one"
+                    + " first");
+        }
+        return follow(job, afterSeq).onTermination().invoke(() -> quota.closed(follower));
+    }
+
+    private Multi<StatusChanges.Change> follow(JobReads.Job job, int afterSeq) {
         String jobId = job.id();
         return Multi.createFrom().emitter(emitter -> {
             var follower = new Follower(jobId, afterSeq, job.phase().isTerminal(), emitter);

@@ -6,7 +6,7 @@ package dev.parcel.web;
  */
 public final class ApiProblem extends RuntimeException {
     public enum Kind {
-        INVALID, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT, UNPROCESSABLE
+        INVALID, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT, UNPROCESSABLE, TOO_MANY
     }
 
     private final Kind kind;
@@ -39,6 +39,11 @@ public final class ApiProblem extends RuntimeException {
     /** Well-formed and valid, but at odds with what the request refers to (422). */
     public static ApiProblem unprocessable(String message) {
         return new ApiProblem(Kind.UNPROCESSABLE, message);
+    }
+
+    /** The caller holds as much of something as it may at once (429). */
+    public static ApiProblem tooMany(String message) {
+        return new ApiProblem(Kind.TOO_MANY, message);
     }
 
     public Kind kind() {

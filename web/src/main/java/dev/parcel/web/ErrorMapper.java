@@ -30,6 +30,7 @@ public class ErrorMapper {
             case CONFLICT -> 409;
             // Jakarta REST's Status has no constant for it.
             case UNPROCESSABLE -> 422;
+            case TOO_MANY -> 429;
         };
         return error(status, problem.getMessage());
     }
@@ -97,6 +98,10 @@ public class ErrorMapper {
      */
     @ServerExceptionMapper
     public Response unexpected(Throwable failure) {
+        if (FailureKind.isDataException(failure)) {
+            return error(400, "the request holds a value that cannot be stored: a NUL character (\\u0000) in text,"
+                    + " or a number or time out of range");
+        }
         if (FailureKind.of(failure) == FailureKind.TRANSIENT) {
             LOG.warnf("request refused while a dependency is away: %s", failure);
             return Response.fromResponse(error(503, "the service cannot reach its database or broker right now;"

@@ -70,8 +70,8 @@ public class DocumentResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<DocumentPageView> search(SearchRequest request) {
         var search = request == null ? new SearchRequest(null, null, null, null) : request;
-        return documentSearch.search(caller.identityId(), search.selectedByCondition(), search.accessibleInContext(),
-                search.pageSize(), search.pageToken())
+        return documentSearch.search(caller.identityId(), caller.job(), search.selectedByCondition(),
+                search.accessibleInContext(), search.pageSize(), search.pageToken())
                 .map(page -> new DocumentPageView(page.results().stream().map(DocumentView::of).toList(),
                         page.nextPageToken()));
     }

@@ -110,23 +110,82 @@ class DocumentManagementTest {
         return results.stream().filter(ours::contains).toList();
     }
 
-    @Test
-    void searchPagesWithoutRepeats() {
+    /** The second case has more documents than the search reads from the database at once (500). */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"5, 2", "620, 450"})
+    void searchPagesWithoutRepeatsOrGaps(int documents, int pageSize) {
         var uploaded = new ArrayList<String>();
-        for (int i = 0; i < 5; i++) {
+        for (int i = 0; i < documents; i++) {
             uploaded.add(0, upload(alice, "page-" + i));
         }
         var seen = new ArrayList<String>();
         String token = "";
         do {
             var page = given().auth().oauth2(alice.token()).contentType(ContentType.JSON)
-                    .body(Map.of("pageSize", 2, "pageToken", token)).post("/v1/documents/search")
+                    .body(Map.of("pageSize", pageSize, "pageToken", token)).post("/v1/documents/search")
                     .then().statusCode(200).extract().jsonPath();
             List<String> ids = page.getList("results.id");
-            assertEquals(true, ids.size() <= 2);
+            assertEquals(true, ids.size() <= pageSize);
             seen.addAll(ids);
             token = page.getString("nextPageToken");
         } while (!token.isEmpty());
         assertEquals(uploaded, seen, "every own document once, newest first");
+    }
+
+    /** A grant that expired lists nothing, whatever time the search claims to be made at. */
+    @Test
+    void searchAnswersForNowByTheServersClock() {
+        String document = upload(alice, "expired-grant");
+        given().auth().oauth2(alice.token()).contentType(ContentType.JSON)
+                .body(Map.of("grantee", bob.principal(),
+                        "condition", Map.of("accessTime", Map.of("$lt", "2020-01-01T00:00:00Z"))))
+                .post("/v1/grants").then().statusCode(201);
+
+        for (var context : List.of(Map.of("accessTime", "2019-06-01T00:00:00Z"),
+                Map.of("accessor", bob.principal(), "accessTime", "2019-06-01T00:00:00Z"))) {
+            List<String> found = given().auth().oauth2(bob.token()).contentType(ContentType.JSON)
+                    .body(Map.of("accessibleInContext", context)).post("/v1/documents/search")
+                    .then().statusCode(200).extract().jsonPath().getList("results.id");
+            assertEquals(List.of(), only(List.of(document), found));
+        }
+    }
+
+    @Test
+    void searchInTheContextOfAPartlyWrittenJobIsAnsweredNotAnError() {
+        given().auth().oauth2(bob.token()).contentType(ContentType.JSON)
+                .body(Map.of("accessibleInContext", Map.of("job", Map.of("image", "busybox",
+                        "inputDocuments", List.of(Map.of("id", "D1")),
+                        "outputDocuments", List.of(Map.of("owner", alice.principal()))))))
+                .post("/v1/documents/search").then().statusCode(200);
+    }
+
+    @Test
+    void tagsAreStrings() {
+        given().auth().oauth2(alice.token())
+                .multiPart("metadata", "metadata", "{\"details\": {\"tags\": [null]}}".getBytes(StandardCharsets.UTF_8),
+                        "application/json")
+                .multiPart("data", "data", "x".getBytes(StandardCharsets.UTF_8), "application/octet-stream")
+                .post("/v1/storage").then().statusCode(400).body("error", startsWith("details.tags:"));
+        String document = upload(alice, "tagged", "a");
+        given().auth().oauth2(alice.token()).contentType(ContentType.JSON)
+                .body("{\"details\": {\"title\": \"t\", \"tags\": [\"a\", null]}}").put("/v1/documents/" + document)
+                .then().statusCode(400).body("error", startsWith("details.tags:"));
+        given().auth().oauth2(alice.token()).get("/v1/documents/" + document).then().statusCode(200);
+    }
+
+    /** Only uploads stream large bodies; every JSON route takes at most 1 MiB, refused before it is read. */
+    @Test
+    void jsonBodiesAreSmall() {
+        String padding = "x".repeat((1 << 20) + 1);
+        given().auth().oauth2(alice.token()).contentType(ContentType.JSON)
+                .body(Map.of("grantee", bob.principal(), "padding", padding)).post("/v1/grants")
+                .then().statusCode(413).contentType(ContentType.JSON).body("error", startsWith("a request body here"));
+        given().auth().oauth2(alice.token()).contentType(ContentType.JSON)
+                .body(Map.of("selectedByCondition", Map.of("document.title", Map.of("$eq", padding))))
+                .post("/v1/documents/search").then().statusCode(413);
+        String document = upload(alice, "small");
+        given().auth().oauth2(alice.token()).contentType(ContentType.JSON)
+                .body(Map.of("details", Map.of("title", padding))).put("/v1/documents/" + document)
+                .then().statusCode(413);
     }
 }

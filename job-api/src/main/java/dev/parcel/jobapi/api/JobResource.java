@@ -177,7 +177,7 @@ public class JobResource {
             @HeaderParam("Last-Event-ID") String lastEventId, @Context Sse sse) {
         // Decided before the stream starts, so that a refusal is still an ordinary 404 with a JSON error.
         Job job = ReactiveWork.await(() -> reads.status(caller.identityId(), id));
-        return statusStream.follow(job, seenSeq(lastEventId)).map(change -> sse.newEventBuilder()
+        return statusStream.follow(caller.identityId(), job, seenSeq(lastEventId)).map(change -> sse.newEventBuilder()
                 .id(Integer.toString(change.seq()))
                 .name("status")
                 .mediaType(MediaType.APPLICATION_JSON_TYPE)

@@ -18,4 +18,8 @@ public interface SubmissionConfig {
     /** How often keys older than {@link #idempotencyKeyTtl()} are deleted (they no longer count before that). */
     @WithDefault("1h")
     Duration idempotencyKeyCleanupInterval();
+
+    /** How many event streams ({@code GET /compute/jobs/{id}/events}) one identity may hold open at once. */
+    @WithDefault("32")
+    int maxEventStreamsPerIdentity();
 }

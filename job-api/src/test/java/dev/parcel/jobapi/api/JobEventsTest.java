@@ -131,4 +131,32 @@ class JobEventsTest {
         given().auth().oauth2(bob.token()).accept("text/event-stream").get("/v1/compute/jobs/" + id + "/events")
                 .then().statusCode(404);
     }
+
+    /** Streams are held per identity, up to a limit (4 in the tests); one more is a 429 until one closes. */
+    @Test
+    void oneIdentityHoldsAtMostTheMaximumOfOpenStreams() throws Exception {
+        var alice = registeredIdentity();
+        String id = submit(alice);
+        var open = new ArrayList<CompletableFuture<List<Event>>>();
+        for (int i = 0; i < 4; i++) {
+            open.add(follow(alice, id, null));
+        }
+
+        given().auth().oauth2(alice.token()).accept("text/event-stream").get("/v1/compute/jobs/" + id + "/events")
+                .then().statusCode(429).contentType(ContentType.JSON)
+                .body("error", org.hamcrest.Matchers.containsString("4 event streams open already"));
+        var bob = registeredIdentity();
+        String bobs = submit(bob);
+        var bobsStream = follow(bob, bobs, null); // another identity is not held back: 200
+        EventBusProbe.publish(Topics.JOB_COMPLETED, bobs,
+                JobCompleted.of(bobs, 1, "w", JobPhase.Succeeded, 0, "command exited with exit code 0", List.of()));
+        bobsStream.get(30, TimeUnit.SECONDS);
+
+        EventBusProbe.publish(Topics.JOB_COMPLETED, id,
+                JobCompleted.of(id, 1, "w", JobPhase.Succeeded, 0, "command exited with exit code 0", List.of()));
+        for (var stream : open) {
+            stream.get(30, TimeUnit.SECONDS);
+        }
+        follow(alice, id, null).get(30, TimeUnit.SECONDS); // room again once the streams closed: 200
+    }
 }

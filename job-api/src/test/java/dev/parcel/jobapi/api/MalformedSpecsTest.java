@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.parcel.testkit.JsonFuzz;
 import dev.parcel.testkit.SelfIssuedIdentity;
 import dev.parcel.testkit.SharedInfrastructure;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -146,5 +147,49 @@ class MalformedSpecsTest {
         assertEquals(201, post(alice, token, json.writeValueAsBytes(goodSpec())).statusCode(),
                 "the service still accepts a good spec");
         assertTrue(new ArrayList<>(refusals.keySet()).stream().allMatch(status -> status >= 400 && status < 500));
+    }
+
+    /**
+     * The other JSON route (identity registration) and the job list's query parameters, with generated bad input
+     * ({@link JsonFuzz}): a success or a 4xx with a JSON error, never a 5xx.
+     */
+    @Test
+    void everyMalformedRegistrationAndListQueryIsAClientErrorOrASuccess() throws Exception {
+        long seed = Long.getLong("parcel.fuzz.seed", 20261130L);
+        var fuzz = new JsonFuzz(seed);
+        var answers = new java.util.TreeMap<Integer, Integer>();
+        var key = new SelfIssuedIdentity().publicJwk();
+        for (int i = 0; i < 1_500; i++) {
+            String body = fuzz.body(Map.of("tokenVerifiers", List.of(Map.of("publicKey", key, "sub", "Isub" + i,
+                    "iss", "Iiss" + i))));
+            var response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + RestAssured.port
+                            + "/v1/identities")).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            answers.merge(response.statusCode(), 1, Integer::sum);
+            JsonFuzz.wrongAnswer(response.statusCode(), response.body()).ifPresent(wrong -> fail(wrong
+                    + ": POST /v1/identities " + body.substring(0, Math.min(300, body.length())) + " (seed " + seed
+                    + ") -> " + response.statusCode() + " " + response.body()));
+        }
+        var alice = registeredIdentity();
+        var random = new Random(seed);
+        String[] values = {"", " ", "-1", "0", "1001", "99999999999", "x", "null", "\u0000", "%", "Inobody",
+                "x".repeat(5000)};
+        for (int i = 0; i < 1_500; i++) {
+            var query = new StringBuilder();
+            for (String name : new String[] {"submitter", "input-owner", "page-size", "page-token"}) {
+                if (random.nextBoolean()) {
+                    query.append(name).append('=').append(java.net.URLEncoder.encode(
+                            values[random.nextInt(values.length)], StandardCharsets.UTF_8)).append('&');
+                }
+            }
+            var response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + RestAssured.port
+                            + "/v1/compute/jobs?" + query)).header("Authorization", "Bearer " + alice.token())
+                    .GET().build(), HttpResponse.BodyHandlers.ofString());
+            answers.merge(response.statusCode(), 1, Integer::sum);
+            JsonFuzz.wrongAnswer(response.statusCode(), response.body()).ifPresent(wrong -> fail(wrong
+                    + ": GET /v1/compute/jobs?" + query + " (seed " + seed + ") -> " + response.statusCode() + " "
+                    + response.body()));
+        }
+        System.out.println("malformed registrations and list queries answered, by status: " + answers);
     }
 }
