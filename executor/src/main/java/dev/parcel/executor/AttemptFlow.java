@@ -8,6 +8,7 @@ import dev.parcel.executor.domain.ContainerDriver;
 import dev.parcel.executor.domain.ContainerDriver.EngineUnreachable;
 import dev.parcel.executor.domain.ContainerDriver.Exit;
 import dev.parcel.executor.domain.JobOutcome;
+import dev.parcel.executor.domain.OutputLimitExceeded;
 import dev.parcel.executor.domain.OutcomeReporter;
 import java.io.IOException;
 import java.time.Duration;
@@ -161,6 +162,8 @@ final class AttemptFlow {
         var outcome = JobOutcome.ofExitedContainer(exit.get().code(), exit.get().oomKilled(), job.memoryBytes());
         try {
             return Optional.of(outcome.withOutputs(withEngine(() -> driver.collectOutputs(job))));
+        } catch (OutputLimitExceeded e) {
+            return Optional.of(JobOutcome.outputsOverLimit(outcome.exitCode(), e.getMessage()));
         } catch (IOException | RuntimeException e) {
             return Optional.of(failedOnTheWorker(e));
         }

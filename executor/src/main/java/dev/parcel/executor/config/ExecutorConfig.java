@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** This worker: who it is, what it offers to jobs, and which Docker engine runs them. */
@@ -37,7 +38,32 @@ public interface ExecutorConfig {
     @WithDefault("unix:///var/run/docker.sock")
     String dockerHost();
 
-    /** How long pulling an absent image may take before the job fails. */
+    /**
+     * Networks (CIDRs) no job reaches, whatever its egress list says: link-local by default, where a cloud's
+     * metadata service answers; add the networks of the platform's own services. {@code none} denies none (an empty
+     * value would mean the default).
+     */
+    @WithDefault("169.254.0.0/16,fe80::/10")
+    List<String> deniedEgress();
+
+    /** When the worker pulls a job's image from its registry. */
+    enum PullPolicy {
+        /** Only images already on the worker run: the default, for a worker without registry access. */
+        NEVER,
+        /** An image absent from the worker is pulled. */
+        IF_NOT_PRESENT,
+        /** Every job's image is pulled, so a tag always means what its registry says now. */
+        ALWAYS
+    }
+
+    /**
+     * Pulls reach any registry the image reference names, from the worker's network, whatever the job's network
+     * policy says; hence {@code never} unless an operator decides otherwise.
+     */
+    @WithDefault("never")
+    PullPolicy pullPolicy();
+
+    /** How long pulling an image may take before the job fails. */
     @WithDefault("5m")
     Duration pullTimeout();
 
@@ -63,6 +89,13 @@ public interface ExecutorConfig {
     /** Where a job with {@code networkPolicy.parcelApiAccess} reaches the platform's API (the edge's /v1 URL). */
     @WithDefault("http://127.0.0.1:8080/v1")
     URI apiUrl();
+
+    /**
+     * The most a job's declared outputs may hold together. No file the job writes may grow past it either (the
+     * kernel's file size limit, so a sparse file cannot pretend to be larger), and collecting stops at it.
+     */
+    @WithDefault("1G")
+    String maxOutputSize();
 
     /** The size of the writable /tmp a job gets (its root filesystem is read-only). */
     @WithDefault("64m")

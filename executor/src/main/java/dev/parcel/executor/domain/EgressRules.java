@@ -12,11 +12,18 @@ import java.util.Optional;
  * {@code DOCKER-USER} for IPv4, {@code FORWARD} for IPv6, which Docker does not manage by default) and lets it reach
  * only the listed networks; the host chain sees what the job sends to the host itself ({@code INPUT}), which
  * {@code DOCKER-USER} never sees, and lets it reach only the platform API's relay, when the job may use the API.
- * Replies to allowed connections pass; everything else is rejected, so a refused connect fails at once.
+ * Replies to allowed connections pass; everything else is rejected, so a refused connect fails at once. Whatever
+ * the job lists, it never reaches a container on another bridge (another job's, or one the platform did not start),
+ * nor the networks an operator denies (link-local, where a cloud's metadata service answers, by default).
  */
 public final class EgressRules {
     private static final List<String> REPLIES = List.of("-m", "conntrack", "--ctstate", "ESTABLISHED,RELATED",
             "-j", "ACCEPT");
+    /**
+     * The bridges containers sit on: other jobs' ({@code pj...}), Docker's default and user-defined networks.
+     * Docker's own isolation between bridges is skipped for what {@code DOCKER-USER} accepts, so it is done here.
+     */
+    static final List<String> CONTAINER_BRIDGES = List.of("pj+", "docker0", "br-+");
 
     private EgressRules() {
     }
@@ -34,15 +41,22 @@ public final class EgressRules {
      * @param bridge the job network's bridge interface
      * @param forwardHook the chain forwarded traffic is hooked into: {@code DOCKER-USER} or {@code FORWARD}
      * @param allowed the networks of this family the job may reach
+     * @param denied the networks of this family no job may reach, whatever it lists
      * @param api the host endpoint the job may reach, if any, in this family
      */
     public static Plan plan(String chainPrefix, String bridge, String forwardHook, List<Cidr> allowed,
-            Optional<HostEndpoint> api) {
+            List<Cidr> denied, Optional<HostEndpoint> api) {
         String egress = chainPrefix + "-OUT";
         String host = chainPrefix + "-IN";
         var install = new ArrayList<List<String>>();
         install.add(List.of("-N", egress));
         install.add(append(egress, REPLIES));
+        for (String containers : CONTAINER_BRIDGES) {
+            install.add(List.of("-A", egress, "-o", containers, "-j", "REJECT"));
+        }
+        for (Cidr cidr : denied) {
+            install.add(List.of("-A", egress, "-d", cidr.toString(), "-j", "REJECT"));
+        }
         for (Cidr cidr : allowed) {
             install.add(List.of("-A", egress, "-d", cidr.toString(), "-j", "ACCEPT"));
         }

@@ -28,6 +28,11 @@ public record JobOutcome(JobPhase phase, Integer exitCode, String message,
         return new JobOutcome(JobPhase.Failed, exitCode, "command failed with exit code " + exitCode, List.of());
     }
 
+    /** It ran, but its outputs are larger than the worker takes: none is kept, and the message names the limit. */
+    public static JobOutcome outputsOverLimit(Integer exitCode, String why) {
+        return new JobOutcome(JobPhase.Failed, exitCode, "failed: " + why, List.of());
+    }
+
     /** Its submitter terminated it; its outputs, if any, are not collected. */
     public static JobOutcome terminated(boolean started) {
         return new JobOutcome(JobPhase.Failed, null, JobTerminationRequested.TERMINATED_MESSAGE

@@ -11,7 +11,9 @@ import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Mount;
+import com.github.dockerjava.api.model.Ulimit;
 import dev.parcel.events.JobScheduled;
+import dev.parcel.events.MemoryNotation;
 import dev.parcel.executor.config.ExecutorConfig;
 import dev.parcel.executor.domain.ContainerDriver;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -38,10 +40,12 @@ public class JobContainers {
     private final DockerClient docker;
     private final ExecutorConfig config;
     private final ObjectMapper json;
+    private final long maxFileBytes;
 
     JobContainers(DockerEngine engine, ExecutorConfig config, ObjectMapper json) {
         this.docker = engine.client();
         this.config = config;
+        this.maxFileBytes = MemoryNotation.parseBytes(config.maxOutputSize());
         this.json = json;
     }
 
@@ -51,7 +55,7 @@ public class JobContainers {
 
     /**
      * Prepares the container without starting it, sandboxed: no capabilities, no new privileges, a read-only root
-     * with a small writable /tmp, cpu, memory (no extra swap) and pids limits, the image's own user, and the given
+     * with a small writable /tmp (nothing there runs), no file larger than the output limit, cpu, memory (no extra swap) and pids limits, the image's own user, and the given
      * network ({@code none} unless the job's policy lets it reach something). Empty when this attempt already has
      * a container (a replayed JobScheduled); a {@link JobNotStartable} when the job cannot run at all.
      */
@@ -73,7 +77,9 @@ public class JobContainers {
                 .withSecurityOpts(List.of("no-new-privileges"))
                 .withPrivileged(false)
                 .withReadonlyRootfs(true)
-                .withTmpFs(Map.of("/tmp", "rw,nosuid,nodev,size=" + config.tmpSize()))
+                .withTmpFs(Map.of("/tmp", "rw,nosuid,nodev,noexec,size=" + config.tmpSize()))
+                // No file may grow past the output limit, a sparse one included: the copy-out never meets more.
+                .withUlimits(List.of(new Ulimit("fsize", maxFileBytes, maxFileBytes)))
                 .withMounts(mounts);
         var env = new ArrayList<>(environment(job));
         env.addAll(platformEnvironment);
@@ -180,17 +186,27 @@ public class JobContainers {
         }
     }
 
+    /**
+     * The image as the pull policy lets the worker have it. Why a pull failed is the operator's to read in the log,
+     * not the submitter's: the engine's reason would tell what answers at any host and port an image names.
+     */
     private InspectImageResponse localOrPulled(String image) {
-        try {
-            return docker.inspectImageCmd(image).exec();
-        } catch (NotFoundException absent) {
-            LOG.infof("image %s is not present locally; pulling it", image);
+        if (config.pullPolicy() != ExecutorConfig.PullPolicy.ALWAYS) {
+            try {
+                return docker.inspectImageCmd(image).exec();
+            } catch (NotFoundException absent) {
+                if (config.pullPolicy() == ExecutorConfig.PullPolicy.NEVER) {
+                    throw notAvailable(image);
+                }
+            }
         }
+        LOG.infof("pulling image %s", image);
         try {
             boolean done = docker.pullImageCmd(image).start()
                     .awaitCompletion(config.pullTimeout().toMillis(), TimeUnit.MILLISECONDS);
             if (!done) {
-                throw new JobNotStartable("image " + image + " is not present on the worker and pulling it timed out");
+                LOG.infof("pulling image %s took longer than %s", image, config.pullTimeout());
+                throw notAvailable(image);
             }
             return docker.inspectImageCmd(image).exec();
         } catch (InterruptedException e) {
@@ -199,9 +215,13 @@ public class JobContainers {
         } catch (JobNotStartable e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new JobNotStartable("image " + image + " is not present on the worker and could not be pulled: "
-                    + firstLine(e.getMessage()));
+            LOG.infof("pulling image %s failed: %s", image, firstLine(e.getMessage()));
+            throw notAvailable(image);
         }
+    }
+
+    private static JobNotStartable notAvailable(String image) {
+        return new JobNotStartable("image " + image + " is not available on this worker");
     }
 
     private static List<String> environment(JobScheduled job) {

@@ -8,7 +8,9 @@ import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Mount;
 import com.github.dockerjava.api.model.MountType;
 import com.github.dockerjava.api.model.VolumeOptions;
+import dev.parcel.events.MemoryNotation;
 import dev.parcel.executor.config.ExecutorConfig;
+import dev.parcel.executor.domain.OutputLimitExceeded;
 import dev.parcel.events.JobCompleted;
 import dev.parcel.events.JobScheduled;
 import dev.parcel.events.JobSpec;
@@ -20,8 +22,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -42,11 +46,13 @@ public class JobVolumes {
     private final DockerClient docker;
     private final DocumentStoreClient documents;
     private final Map<String, String> ownLabel;
+    private final long maxOutputBytes;
 
     JobVolumes(DockerEngine engine, DocumentStoreClient documents, ExecutorConfig config) {
         this.docker = engine.client();
         this.documents = documents;
         this.ownLabel = Map.of(JobContainers.LABEL_WORKER, config.workerId());
+        this.maxOutputBytes = MemoryNotation.parseBytes(config.maxOutputSize());
     }
 
     /**
@@ -124,7 +130,8 @@ public class JobVolumes {
      * Uploads every declared output the job left as a regular file, owned by the spec's owner or else the
      * submitter. Missing outputs are skipped, and so is anything that is not a regular file (a link out, say). Each
      * upload is keyed by the attempt and the output's path, so collecting again after a crash makes no second
-     * document.
+     * document. The outputs together may hold at most the worker's output limit: an output that would pass it is
+     * not copied ({@link OutputLimitExceeded}), its size is read from its archive header first.
      */
     public List<JobCompleted.OutputDocument> collectOutputs(JobScheduled job, String containerId, String jobToken)
             throws IOException, InterruptedException {
@@ -134,16 +141,23 @@ public class JobVolumes {
         }
         Path work = Files.createTempDirectory("parcel-outputs-");
         try {
+            // All are copied, within the limit, before any is uploaded: over the limit, no document is made.
+            var copied = new LinkedHashMap<JobSpec.OutputDocument, Path>();
+            long left = maxOutputBytes;
             for (JobSpec.OutputDocument output : job.spec().outputDocuments()) {
-                Path file = work.resolve("output");
-                if (!copyOut(containerId, OUT + "/" + output.mountPath(), file)) {
-                    continue;
+                Path file = work.resolve("output-" + copied.size());
+                OptionalLong size = copyOut(containerId, OUT + "/" + output.mountPath(), file, left,
+                        output.mountPath());
+                if (size.isPresent()) {
+                    left -= size.getAsLong();
+                    copied.put(output, file);
                 }
-                String owner = output.owner() == null ? job.submitter() : output.owner();
-                String idempotencyKey = job.jobId() + "/" + job.attempt() + "/" + output.mountPath();
-                collected.add(new JobCompleted.OutputDocument(documents.upload(file, owner, jobToken,
-                        idempotencyKey), output.mountPath()));
-                Files.delete(file);
+            }
+            for (var output : copied.entrySet()) {
+                String owner = output.getKey().owner() == null ? job.submitter() : output.getKey().owner();
+                String idempotencyKey = job.jobId() + "/" + job.attempt() + "/" + output.getKey().mountPath();
+                collected.add(new JobCompleted.OutputDocument(documents.upload(output.getValue(), owner, jobToken,
+                        idempotencyKey), output.getKey().mountPath()));
             }
         } finally {
             deleteRecursively(work);
@@ -164,17 +178,21 @@ public class JobVolumes {
         }
     }
 
-    private boolean copyOut(String containerId, String path, Path into) throws IOException {
+    /** The bytes copied, or empty when there is no regular file at {@code path}. */
+    private OptionalLong copyOut(String containerId, String path, Path into, long atMost, String output)
+            throws IOException {
         try (InputStream archive = docker.copyArchiveFromContainerCmd(containerId, path).exec();
                 var tar = new TarArchiveInputStream(archive)) {
             TarArchiveEntry entry = tar.getNextEntry();
             if (entry == null || !entry.isFile()) {
-                return false;
+                return OptionalLong.empty();
             }
-            Files.copy(tar, into);
-            return true;
+            if (entry.getSize() > atMost) {
+                throw new OutputLimitExceeded(output, maxOutputBytes);
+            }
+            return OptionalLong.of(Files.copy(tar, into));
         } catch (NotFoundException missing) {
-            return false;
+            return OptionalLong.empty();
         }
     }
 

@@ -19,7 +19,7 @@ class EgressRulesTest {
 
     @Test
     void forwardedTrafficReachesOnlyTheListedNetworksThenIsRejected() {
-        var plan = EgressRules.plan("PARCEL-abc", "pjabc", "DOCKER-USER", ALLOWED, Optional.empty());
+        var plan = EgressRules.plan("PARCEL-abc", "pjabc", "DOCKER-USER", ALLOWED, List.of(), Optional.empty());
 
         int replies = indexOf(plan.install(), List.of("-A", "PARCEL-abc-OUT", "-m", "conntrack", "--ctstate",
                 "ESTABLISHED,RELATED", "-j", "ACCEPT"));
@@ -30,9 +30,26 @@ class EgressRulesTest {
     }
 
     @Test
+    void otherContainersAndDeniedNetworksAreRejectedWhateverTheJobLists() {
+        var plan = EgressRules.plan("PARCEL-abc", "pjabc", "DOCKER-USER", List.of(Cidr.parse("0.0.0.0/0")),
+                List.of(Cidr.parse("169.254.0.0/16")), Optional.empty());
+
+        int replies = indexOf(plan.install(), List.of("-A", "PARCEL-abc-OUT", "-m", "conntrack", "--ctstate",
+                "ESTABLISHED,RELATED", "-j", "ACCEPT"));
+        int everywhere = indexOf(plan.install(), List.of("-A", "PARCEL-abc-OUT", "-d", "0.0.0.0/0", "-j", "ACCEPT"));
+        for (String bridge : List.of("pj+", "docker0", "br-+")) {
+            int rejected = indexOf(plan.install(), List.of("-A", "PARCEL-abc-OUT", "-o", bridge, "-j", "REJECT"));
+            assertTrue(replies < rejected && rejected < everywhere, bridge);
+        }
+        int linkLocal = indexOf(plan.install(), List.of("-A", "PARCEL-abc-OUT", "-d", "169.254.0.0/16", "-j",
+                "REJECT"));
+        assertTrue(linkLocal < everywhere);
+    }
+
+    @Test
     void theHostIsUnreachableEvenWhenAListedNetworkContainsIt() {
         var plan = EgressRules.plan("PARCEL-abc", "pjabc", "DOCKER-USER", List.of(Cidr.parse("0.0.0.0/0")),
-                Optional.empty());
+                List.of(), Optional.empty());
 
         var hostRules = plan.install().stream().filter(c -> c.get(0).equals("-A") && c.get(1).equals("PARCEL-abc-IN"))
                 .toList();
@@ -42,7 +59,7 @@ class EgressRulesTest {
 
     @Test
     void apiAccessOpensOnlyTheRelayOnTheHost() {
-        var plan = EgressRules.plan("PARCEL-abc", "pjabc", "DOCKER-USER", List.of(),
+        var plan = EgressRules.plan("PARCEL-abc", "pjabc", "DOCKER-USER", List.of(), List.of(),
                 Optional.of(new EgressRules.HostEndpoint("172.30.0.1", 40123)));
 
         int relay = indexOf(plan.install(), List.of("-A", "PARCEL-abc-IN", "-p", "tcp", "-d", "172.30.0.1",
@@ -52,7 +69,7 @@ class EgressRulesTest {
 
     @Test
     void chainsAreHookedForTheJobsBridgeOnlyAfterTheyAreComplete() {
-        var plan = EgressRules.plan("PARCEL-abc", "pjabc", "FORWARD", ALLOWED, Optional.empty());
+        var plan = EgressRules.plan("PARCEL-abc", "pjabc", "FORWARD", ALLOWED, List.of(), Optional.empty());
 
         int lastRule = Math.max(indexOf(plan.install(), List.of("-A", "PARCEL-abc-OUT", "-j", "REJECT")),
                 indexOf(plan.install(), List.of("-A", "PARCEL-abc-IN", "-j", "REJECT")));
@@ -62,7 +79,7 @@ class EgressRulesTest {
 
     @Test
     void removalUnhooksBeforeItDeletesTheChains() {
-        var plan = EgressRules.plan("PARCEL-abc", "pjabc", "DOCKER-USER", ALLOWED, Optional.empty());
+        var plan = EgressRules.plan("PARCEL-abc", "pjabc", "DOCKER-USER", ALLOWED, List.of(), Optional.empty());
 
         assertTrue(indexOf(plan.remove(), List.of("-D", "DOCKER-USER", "-i", "pjabc", "-j", "PARCEL-abc-OUT"))
                 < indexOf(plan.remove(), List.of("-X", "PARCEL-abc-OUT")));

@@ -45,16 +45,23 @@ class SandboxTest {
     private static TestHost testHost;
     private static HttpServer fakeApi;
     private static final AtomicReference<String> apiAuthorization = new AtomicReference<>();
+    /** What reached the stand-in API outside a job token's scope: the relay must forward none of it. */
+    private static final List<String> outOfScopeRequests = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void startTheHostsJobsMayOrMayNotReach() throws IOException {
         testHost = new TestHost();
         fakeApi = HttpServer.create(new InetSocketAddress("127.0.0.1", FAKE_API_PORT), 0);
-        fakeApi.createContext("/v1/identities/me", exchange -> {
+        fakeApi.createContext("/v1/documents/", exchange -> {
             apiAuthorization.set(exchange.getRequestHeaders().getFirst("Authorization"));
             byte[] body = "reached-api".getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(200, body.length);
             exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        fakeApi.createContext("/", exchange -> {
+            outOfScopeRequests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI());
+            exchange.sendResponseHeaders(404, -1);
             exchange.close();
         });
         fakeApi.start();
@@ -171,6 +178,30 @@ class SandboxTest {
     }
 
     @Test
+    void noFileGrowsPastTheOutputLimitNotEvenASparseOne() {
+        assertSucceeded(runToEnd("""
+                truncate -s 3G /parcel/data/out/sparse && exit 10
+                test "$(stat -c %s /parcel/data/out/sparse 2>/dev/null || echo 0)" -le 1048576 || exit 11
+                exit 0
+                """));
+    }
+
+    @Test
+    void outputsLargerThanTheLimitTogetherFailTheJobNamingItAndNoneIsKept() {
+        var job = Placements.place(THIS_WORKER, new JobSpec("outputs", TestImages.busybox(), List.of("-c",
+                "head -c 700000 /dev/zero > /parcel/data/out/a && head -c 700000 /dev/zero > /parcel/data/out/b"),
+                null, null, List.of(new JobSpec.OutputDocument("a", null), new JobSpec.OutputDocument("b", null)),
+                1.0, "64M", null));
+
+        JobCompleted done = completion(job);
+
+        assertEquals(JobPhase.Failed, done.phase());
+        assertEquals("failed: its outputs are larger than this worker's limit of 1 MiB (reached at b)",
+                done.message());
+        assertEquals(List.of(), done.outputDocuments());
+    }
+
+    @Test
     void withoutAPolicyNothingIsReachable() {
         assertSucceeded(runToEnd(reach(testHost.allowedAddress) + " && exit 10\n"
                 + "test \"$(ls /sys/class/net)\" = lo || exit 11"));
@@ -180,9 +211,18 @@ class SandboxTest {
     void apiAccessReachesOnlyTheApiWithAJobTokenForThisJob() throws Exception {
         var job = run(new JobSpec.NetworkPolicy(List.of(), true), """
                 address=${PARCEL_API_URL#http://}; address=${address%%/*}
+                case "$PARCEL_TOKEN" in parcel-job-handle.*) ;; *) exit 12 ;; esac
                 # busybox nc stops reading when its input ends, so the input stays open until the answer is in.
-                (printf 'GET /v1/identities/me HTTP/1.0\\r\\nAuthorization: Bearer %s\\r\\n\\r\\n' "$PARCEL_TOKEN"; sleep 3) \\
-                  | nc -w 5 ${address%:*} ${address#*:} | grep -q reached-api || exit 10
+                relayed() {
+                  (printf '%s %s HTTP/1.0\\r\\nAuthorization: Bearer %s\\r\\n\\r\\n' "$1" "$2" "$3"; sleep 1) \\
+                    | nc -w 5 ${address%:*} ${address#*:}
+                }
+                relayed GET /v1/documents/Dsome forged | grep -q '^HTTP/1.. 401' || exit 13
+                relayed GET /v1/documents/Dsome "$PARCEL_TOKEN" | grep -q reached-api || exit 10
+                relayed GET /v1/identities/me "$PARCEL_TOKEN" | grep -q '^HTTP/1.. 403' || exit 14
+                relayed POST /v1/identities "$PARCEL_TOKEN" | grep -q '^HTTP/1.. 403' || exit 15
+                relayed GET /v1/documents/../identities/me "$PARCEL_TOKEN" | grep -q '^HTTP/1.. 400' || exit 16
+                relayed GET /v1/documents/%2e%2e/identities "$PARCEL_TOKEN" | grep -q '^HTTP/1.. 400' || exit 17
                 """ + reach(testHost.allowedAddress) + " && exit 11\nexit 0");
 
         assertSucceeded(completion(job));
@@ -191,6 +231,8 @@ class SandboxTest {
                 List.of("https://api.oasislabs.com/parcel"), Duration.ZERO, Instant.now());
         assertEquals(job.jobId(), claims.jobId());
         assertEquals("Isubmitter", claims.submitter());
+        assertEquals(JobTokens.Use.RELAY, claims.use(), "the relay sends a token for the job's own requests");
+        assertEquals(List.of(), outOfScopeRequests, "requests outside a job token's scope were forwarded");
     }
 
     @Test
