@@ -119,23 +119,31 @@ final class AttemptFlow {
         if (refusal.isPresent()) {
             return Optional.of(JobOutcome.notStarted(refusal.get()));
         }
-        try {
-            driver.create(job);
-            driver.stageInputs(job);
-            if (superseded) {
-                return Optional.empty();
+        while (true) {
+            try {
+                driver.create(job);
+                driver.stageInputs(job);
+                if (superseded) {
+                    return Optional.empty();
+                }
+                // Checked after staging and again after the start, so a termination racing the start is never lost.
+                if (journal.isTerminationRequested(job.jobId())) {
+                    return Optional.of(JobOutcome.terminated(false));
+                }
+                reportRunning();
+                started = true;
+                driver.start(job);
+                break;
+            } catch (EngineUnreachable e) {
+                // The engine went away (a restart, say) while the attempt was set up: whatever part of it the
+                // engine kept is removed once it answers, and the attempt is set up again from the start.
+                awaitEngine(e);
+                withEngine(() -> driver.destroy(job));
+            } catch (ContainerDriver.NotRunnable e) {
+                return Optional.of(JobOutcome.notStarted(e.getMessage()));
+            } catch (IOException | RuntimeException e) {
+                return Optional.of(failedOnTheWorker(e));
             }
-            // Checked after staging and again after the start, so a termination racing the start is never lost.
-            if (journal.isTerminationRequested(job.jobId())) {
-                return Optional.of(JobOutcome.terminated(false));
-            }
-            reportRunning();
-            started = true;
-            driver.start(job);
-        } catch (ContainerDriver.NotRunnable e) {
-            return Optional.of(JobOutcome.notStarted(e.getMessage()));
-        } catch (IOException | RuntimeException e) {
-            return Optional.of(failedOnTheWorker(e));
         }
         if (journal.isTerminationRequested(job.jobId()) || superseded) {
             killQuietly();

@@ -222,6 +222,19 @@ class AttemptFlowTest {
         awaitDestroyed(job);
     }
 
+    /** A restart of the engine while the attempt is being set up: it is set up again, not failed. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"create", "stage", "start"})
+    void engineGoneWhileTheJobStartsStartsItAgain(String step) throws Exception {
+        var job = placement("exit 0");
+        driver.failOnceAt(step, new ContainerDriver.EngineUnreachable(new IOException("no response")));
+
+        worker().supervisor.placed(job);
+
+        assertTrue(completion(job).endsWith("Succeeded: command exited with exit code 0"), completion(job));
+        awaitDestroyed(job);
+    }
+
     @Test
     void engineAwayWhenTheJobEndsDelaysItsReportOnly() throws Exception {
         var job = placement("run");

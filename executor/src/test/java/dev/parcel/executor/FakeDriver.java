@@ -25,6 +25,7 @@ import java.util.function.Consumer;
 final class FakeDriver implements ContainerDriver {
     final Map<AttemptId, Container> containers = new ConcurrentHashMap<>();
     private final Map<String, Exception> failures = new ConcurrentHashMap<>();
+    private final Map<String, Exception> nextFailures = new ConcurrentHashMap<>();
     private final Timeline timeline;
     volatile boolean engineDown;
     /** Runs when a container is started, after it started: to race a termination with the start. */
@@ -49,6 +50,11 @@ final class FakeDriver implements ContainerDriver {
     /** Makes every call of {@code step} ("create", "stage", "start", "collect") throw {@code failure}. */
     void failAt(String step, Exception failure) {
         failures.put(step, failure);
+    }
+
+    /** Makes the next call of {@code step} throw {@code failure}, and only that one. */
+    void failOnceAt(String step, Exception failure) {
+        nextFailures.put(step, failure);
     }
 
     /** The container exits with {@code code}, as if its command ended. */
@@ -172,7 +178,8 @@ final class FakeDriver implements ContainerDriver {
     private void step(String step, JobScheduled job) throws NotRunnable, IOException {
         engineMustAnswer();
         timeline.add(step + " " + AttemptId.of(job));
-        Exception failure = failures.get(step);
+        Exception once = nextFailures.remove(step);
+        Exception failure = once != null ? once : failures.get(step);
         if (failure instanceof NotRunnable notRunnable) {
             throw notRunnable;
         } else if (failure instanceof IOException io) {
