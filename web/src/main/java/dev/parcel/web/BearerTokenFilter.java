@@ -51,16 +51,16 @@ public class BearerTokenFilter {
     /** Non-blocking: it runs on the event loop (where the reactive identity lookup must) even for blocking resources. */
     @ServerRequestFilter(nonBlocking = true)
     public Uni<Response> authenticate(ContainerRequestContext request) {
-        String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
+        Optional<String> bearer = bearerToken(request.getHeaderString(HttpHeaders.AUTHORIZATION));
         // A route anyone may call is still closed to a job token: what a job may do is its scope, nothing more.
         if (identities.needsNoToken(request.getMethod(), request.getUriInfo().getPath())
-                && !presentsJobToken(header)) {
+                && !bearer.map(BearerTokenFilter::isJobToken).orElse(false)) {
             return Uni.createFrom().nullItem();
         }
-        if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+        if (bearer.isEmpty()) {
             return refuse(ApiProblem.unauthenticated("missing bearer token (Authorization: Bearer <JWT>)"));
         }
-        String token = header.substring(BEARER.length()).trim();
+        String token = bearer.get();
         Instant now = Instant.now();
         Optional<String> verifiedBefore = verifiedTokens.identityFor(token, now);
         if (verifiedBefore.isPresent()) {
@@ -120,12 +120,14 @@ public class BearerTokenFilter {
         return null;
     }
 
-    private static boolean presentsJobToken(String header) {
-        if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            return false;
-        }
+    private static Optional<String> bearerToken(String header) {
+        return header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length()) ? Optional.empty()
+                : Optional.of(header.substring(BEARER.length()).trim());
+    }
+
+    private static boolean isJobToken(String token) {
         try {
-            return JobTokens.ISSUER.equals(SelfIssuedTokens.claimant(header.substring(BEARER.length()).trim()).issuer());
+            return JobTokens.ISSUER.equals(SelfIssuedTokens.claimant(token).issuer());
         } catch (TokenRejected notEvenAToken) {
             return false;
         }

@@ -55,9 +55,10 @@ public class JobContainers {
 
     /**
      * Prepares the container without starting it, sandboxed: no capabilities, no new privileges, a read-only root
-     * with a small writable /tmp (nothing there runs), no file larger than the output limit, cpu, memory (no extra swap) and pids limits, the image's own user, and the given
-     * network ({@code none} unless the job's policy lets it reach something). Empty when this attempt already has
-     * a container (a replayed JobScheduled); a {@link JobNotStartable} when the job cannot run at all.
+     * with a small writable /tmp (nothing there runs), no file larger than the output limit, cpu, memory (no extra
+     * swap) and pids limits, the image's own user, and the given network ({@code none} unless the job's policy lets
+     * it reach something). Empty when this attempt already has a container (a replayed JobScheduled); a
+     * {@link JobNotStartable} when the job cannot run at all.
      */
     public Optional<String> create(JobScheduled job, String workerId, List<Mount> mounts, String networkMode,
             List<String> platformEnvironment) {
