@@ -111,6 +111,34 @@ class AdversarialIT {
         }
     }
 
+    /**
+     * A program passed in as an input never runs: the inputs are mounted read-only and noexec, so neither its mode
+     * nor a loader can make it run. The kernel's own mount table says so from inside the job.
+     */
+    @Test
+    void nothingInTheInputsRuns() {
+        String program = given().auth().oauth2(mallory.token())
+                .multiPart("metadata", "metadata", "{}".getBytes(StandardCharsets.UTF_8), "application/json")
+                .multiPart("data", "data", "#!/bin/sh\necho ran\n".getBytes(StandardCharsets.UTF_8),
+                        "application/octet-stream")
+                .post("/storage").then().statusCode(201).extract().path("id");
+        String script = """
+                grep ' /parcel/data/in ' /proc/mounts > /tmp/in-mount || exit 10
+                grep -q '[ ,]ro[ ,]' /tmp/in-mount || exit 11
+                grep -q noexec /tmp/in-mount || exit 12
+                chmod +x /parcel/data/in/program.sh 2>/dev/null && exit 13
+                /parcel/data/in/program.sh 2>/dev/null && exit 14
+                exit 0
+                """;
+        String jobId = given().auth().oauth2(mallory.token()).contentType(ContentType.JSON)
+                .body(Map.of("name", "run-an-input", "image", TestImages.BUSYBOX, "cmd", List.of("-c", script),
+                        "inputDocuments", List.of(Map.of("id", program, "mountPath", "program.sh"))))
+                .post("/compute/jobs").then().statusCode(201).extract().path("id");
+
+        JsonPath job = ended(mallory, jobId);
+        assertEquals("Succeeded", job.getString("status.phase"), job.getString("status.message"));
+    }
+
     /** A search lists what the caller could read now, by the server's clock, whatever time it names. */
     @Test
     void searchCannotTravelBackIntoAnExpiredGrant() {

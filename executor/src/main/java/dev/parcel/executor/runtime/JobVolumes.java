@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,15 +34,20 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.jboss.logging.Logger;
 
 /**
- * A job's data directories: a volume per attempt for /parcel/data/in (read-only to the job) and one for
- * /parcel/data/out (writable). They are filled and read through the Docker archive API, never through host paths,
- * so this works the same when the executor itself runs in a container.
+ * A job's data directories: a volume per attempt for /parcel/data/in (read-only to the job, and nothing in it runs)
+ * and one for /parcel/data/out (writable). They are filled and read through the Docker archive API, never through
+ * host paths, so this works the same when the executor itself runs in a container.
+ *
+ * <p>The inputs are staged into a plain volume and the job sees them through a second volume, a bind of the first
+ * that the engine's local driver mounts {@code ro,noexec,nosuid,nodev}. The job's mount is not marked read-only
+ * itself: the engine would then remount it read-only and so drop noexec, while a plain bind keeps the flags.
  */
 @ApplicationScoped
 public class JobVolumes {
     public static final String IN = "/parcel/data/in";
     public static final String OUT = "/parcel/data/out";
     private static final Logger LOG = Logger.getLogger(JobVolumes.class);
+    private static final String STAGED = "-staged";
 
     private final DockerClient docker;
     private final DocumentStoreClient documents;
@@ -56,37 +62,64 @@ public class JobVolumes {
     }
 
     /**
-     * The mounts the job's container gets; Docker creates the named volumes with the container, labelled with this
-     * worker so that a restarted executor finds the ones left behind.
+     * Makes the input volumes and returns the mounts the job's container gets. Docker creates the output volume
+     * with the container; every volume is labelled with this worker, so that a restarted executor finds the ones
+     * left behind.
      */
     public List<Mount> mountsFor(JobScheduled job) {
+        String staged = docker.createVolumeCmd().withName(stagedVolume(job)).withLabels(ownLabel).exec()
+                .getMountpoint();
+        docker.createVolumeCmd().withName(inVolume(job)).withLabels(ownLabel).withDriver("local")
+                .withDriverOpts(Map.of("type", "none", "o", "bind,ro,noexec,nosuid,nodev", "device", staged))
+                .exec();
         return List.of(
-                new Mount().withType(MountType.VOLUME).withSource(inVolume(job)).withTarget(IN).withReadOnly(true)
-                        .withVolumeOptions(new VolumeOptions().withLabels(ownLabel)),
+                new Mount().withType(MountType.VOLUME).withSource(inVolume(job)).withTarget(IN),
                 new Mount().withType(MountType.VOLUME).withSource(outVolume(job)).withTarget(OUT)
                         .withVolumeOptions(new VolumeOptions().withLabels(ownLabel)));
     }
 
-    /** Removes this worker's job volumes that no container uses any more. */
+    /**
+     * Removes this worker's job volumes that no container uses any more; a staged input volume only once the
+     * volume that shows it to its job is gone.
+     */
     public void removeUnused() {
         var listed = docker.listVolumesCmd()
                 .withFilter("label", List.of(JobContainers.LABEL_WORKER + "=" + ownLabel.get(JobContainers.LABEL_WORKER)))
                 .exec().getVolumes();
-        for (var volume : listed == null ? List.<InspectVolumeResponse>of() : listed) {
-            try {
-                docker.removeVolumeCmd(volume.getName()).exec();
-                LOG.infof("removed leftover volume %s", volume.getName());
-            } catch (NotFoundException | ConflictException inUseOrGone) {
-                // a job still uses it, or it is gone already
-            } catch (RuntimeException e) {
-                LOG.warnf("could not remove volume %s: %s", volume.getName(), e.getMessage());
+        var names = (listed == null ? List.<InspectVolumeResponse>of() : listed).stream()
+                .map(InspectVolumeResponse::getName).toList();
+        var stillThere = new HashSet<String>();
+        for (String name : names) {
+            if (!name.endsWith(STAGED) && !removeIfUnused(name)) {
+                stillThere.add(name);
+            }
+        }
+        for (String name : names) {
+            if (name.endsWith(STAGED) && !stillThere.contains(name.substring(0, name.length() - STAGED.length()))) {
+                removeIfUnused(name);
             }
         }
     }
 
+    /** Whether the volume is gone now. */
+    private boolean removeIfUnused(String volume) {
+        try {
+            docker.removeVolumeCmd(volume).exec();
+            LOG.infof("removed leftover volume %s", volume);
+            return true;
+        } catch (NotFoundException gone) {
+            return true;
+        } catch (ConflictException inUse) {
+            return false;
+        } catch (RuntimeException e) {
+            LOG.warnf("could not remove volume %s: %s", volume, e.getMessage());
+            return false;
+        }
+    }
+
     /**
-     * Downloads every input with the job's token and puts it at its mount path in the input volume. Docker will
-     * not copy into a read-only mount, so a stager container that is never started holds the volume writable.
+     * Downloads every input with the job's token and puts it at its mount path in the staged volume, which the job
+     * sees read-only. Docker copies only into a container, so a stager container that is never started holds it.
      */
     public void stageInputs(JobScheduled job, String jobToken)
             throws IOException, InterruptedException, DocumentStoreClient.NotReadable {
@@ -113,7 +146,7 @@ public class JobVolumes {
                     .withName("parcel-stage-" + job.jobId() + "-" + job.attempt())
                     .withLabels(ownLabel)
                     .withHostConfig(HostConfig.newHostConfig().withNetworkMode("none").withMounts(List.of(
-                            new Mount().withType(MountType.VOLUME).withSource(inVolume(job)).withTarget("/stage"))))
+                            new Mount().withType(MountType.VOLUME).withSource(stagedVolume(job)).withTarget("/stage"))))
                     .exec().getId();
             try (InputStream in = Files.newInputStream(archive)) {
                 docker.copyArchiveToContainerCmd(stager).withTarInputStream(in).withRemotePath("/stage").exec();
@@ -165,9 +198,9 @@ public class JobVolumes {
         return collected;
     }
 
-    /** Removes both volumes; called when the attempt ends, whatever way. */
+    /** Removes the attempt's volumes, the inputs' view before what it shows; called when the attempt ends. */
     public void remove(JobScheduled job) {
-        for (String volume : List.of(inVolume(job), outVolume(job))) {
+        for (String volume : List.of(inVolume(job), stagedVolume(job), outVolume(job))) {
             try {
                 docker.removeVolumeCmd(volume).exec();
             } catch (NotFoundException gone) {
@@ -206,6 +239,10 @@ public class JobVolumes {
 
     static String inVolume(JobScheduled job) {
         return "parcel-in-" + job.jobId() + "-" + job.attempt();
+    }
+
+    static String stagedVolume(JobScheduled job) {
+        return inVolume(job) + STAGED;
     }
 
     static String outVolume(JobScheduled job) {

@@ -110,6 +110,21 @@ class SandboxTest {
     }
 
     @Test
+    void nothingInTheInputsOrInTmpRuns() {
+        // Mount options as the kernel reports them: read-only and noexec at once, which a plain read-only volume
+        // is not (the engine's read-only remount drops noexec).
+        assertSucceeded(runToEnd("""
+                grep ' /parcel/data/in ' /proc/mounts > /tmp/in-mount || exit 10
+                grep -q '[ ,]ro[ ,]' /tmp/in-mount || exit 11
+                grep -q 'noexec' /tmp/in-mount || exit 12
+                grep -q 'nosuid' /tmp/in-mount || exit 13
+                printf '#!/bin/sh\ntrue\n' > /tmp/tool && chmod +x /tmp/tool || exit 14
+                /tmp/tool true 2>/dev/null && exit 15
+                exit 0
+                """));
+    }
+
+    @Test
     void forkBombIsStoppedByThePidsLimit() {
         // A subshell forks sleepers until fork fails, which ends it; `read` and `[` are shell built-ins, so the
         // count of processes left (the sleepers and this shell) needs no fork.
