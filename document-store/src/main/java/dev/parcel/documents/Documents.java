@@ -272,19 +272,8 @@ public class Documents {
         return metadata;
     }
 
-    private <T> Uni<T> blocking(BlockingWork<T> work) {
-        return vertx.executeBlocking(Uni.createFrom().item(() -> {
-            try {
-                return work.run();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }));
-    }
-
-    @FunctionalInterface
-    private interface BlockingWork<T> {
-        T run() throws IOException;
+    private <T> Uni<T> blocking(BlobWork.Step<T> step) {
+        return BlobWork.offTheEventLoop(vertx, step);
     }
 
     Document toDocument(DocumentEntity row) {

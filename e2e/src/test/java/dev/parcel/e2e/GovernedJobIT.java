@@ -93,6 +93,48 @@ class GovernedJobIT {
         given().auth().oauth2(bob.token()).get("/storage/" + output + "/download").then().statusCode(404);
     }
 
+    /**
+     * Logs are derived from what the job read: Bob may see his job but not read Alice's document directly, so its
+     * logs are not his; Alice may read hers, so they are hers, until the job also read Carol's.
+     */
+    @Test
+    void logsAreReadableOnlyByWhoMayReadEveryDocumentTheJobRead() {
+        String script = "cat /parcel/data/in/*";
+        String aliceOnly = given().auth().oauth2(bob.token()).contentType(ContentType.JSON)
+                .body(Map.of("name", "print", "image", TestImages.BUSYBOX, "cmd", List.of("-c", script),
+                        "inputDocuments", List.of(Map.of("id", input, "mountPath", "names.txt"))))
+                .post("/compute/jobs").then().statusCode(201).extract().path("id");
+        assertEquals("Succeeded", finished(aliceOnly).getString("status.phase"));
+
+        given().auth().oauth2(bob.token()).get("/compute/jobs/" + aliceOnly + "/logs").then().statusCode(404);
+        String logs = given().auth().oauth2(alice.token()).get("/compute/jobs/" + aliceOnly + "/logs")
+                .then().statusCode(200).extract().asString();
+        assertTrue(logs.endsWith(" stdout ada lovelace\n"), logs);
+
+        var carol = PublicApi.knownToTheDocumentStore(PublicApi.register());
+        String carols = given().auth().oauth2(carol.token())
+                .multiPart("metadata", "metadata", "{}".getBytes(StandardCharsets.UTF_8), "application/json")
+                .multiPart("data", "data", "grace hopper\n".getBytes(StandardCharsets.UTF_8),
+                        "application/octet-stream")
+                .post("/storage").then().statusCode(201).extract().path("id");
+        given().auth().oauth2(carol.token()).contentType(ContentType.JSON)
+                .body(Map.of("grantee", bob.principal(),
+                        "condition", Map.of("job.spec.image", Map.of("$eq", TestImages.BUSYBOX))))
+                .post("/grants").then().statusCode(201);
+        String both = given().auth().oauth2(bob.token()).contentType(ContentType.JSON)
+                .body(Map.of("name", "print", "image", TestImages.BUSYBOX, "cmd", List.of("-c", script),
+                        "inputDocuments", List.of(Map.of("id", input, "mountPath", "names.txt"),
+                                Map.of("id", carols, "mountPath", "more.txt"))))
+                .post("/compute/jobs").then().statusCode(201).extract().path("id");
+        assertEquals("Succeeded", finished(both).getString("status.phase"));
+
+        for (var reader : List.of(alice, bob, carol)) {
+            given().auth().oauth2(reader.token()).get("/compute/jobs/" + both + "/logs").then().statusCode(404)
+                    .body("error", equalTo("no job " + both));
+        }
+        given().auth().oauth2(alice.token()).get("/compute/jobs/" + both).then().statusCode(200);
+    }
+
     @Test
     void jobOfAnotherImageFailsWithoutStartingAndLeavesNoAccessBehind() {
         int readsBefore = readsOfTheInput();

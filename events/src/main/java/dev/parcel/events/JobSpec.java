@@ -16,7 +16,15 @@ public record JobSpec(
         List<OutputDocument> outputDocuments,
         Double cpus,
         String memory,
-        NetworkPolicy networkPolicy) {
+        NetworkPolicy networkPolicy,
+        String timeout) {
+
+    /** A spec without a timeout: the worker's maximum run time bounds the job. */
+    public JobSpec(String name, String image, List<String> cmd, Map<String, String> env,
+            List<InputDocument> inputDocuments, List<OutputDocument> outputDocuments, Double cpus, String memory,
+            NetworkPolicy networkPolicy) {
+        this(name, image, cmd, env, inputDocuments, outputDocuments, cpus, memory, networkPolicy, null);
+    }
 
     public record InputDocument(String id, String mountPath) {
     }

@@ -48,7 +48,24 @@ class EventJsonTest {
 
     @Test
     void aCompletedJobHasATerminalPhase() {
-        assertThrows(IllegalArgumentException.class, () -> JobCompleted.of("J1", 1, "w", JobPhase.Running, 0, "",
-                List.of()));
+        assertThrows(IllegalArgumentException.class, () -> JobCompleted.of("J1", 1, "w", JobPhase.Running,
+                JobReason.Completed, 0, "", List.of(), null, java.time.Instant.now()));
+    }
+
+    @Test
+    void aVersionOneCompletionReadsWithoutReasonOrTimes() throws Exception {
+        var now = java.time.Instant.now();
+        var event = JobCompleted.of("J1", 1, "w1", JobPhase.Failed, JobReason.Error, 3, "command failed with exit"
+                + " code 3", List.of(), now.minusSeconds(2), now);
+        String wire = json.writeValueAsString(event);
+        assertEquals(event, json.readValue(wire, JobCompleted.class));
+
+        var old = json.readValue(wire.replaceAll(",\"(reason|startedAt|finishedAt)\":(\"[^\"]*\"|null)", "")
+                .replace("\"version\":2", "\"version\":1"), JobCompleted.class);
+
+        assertEquals(1, old.version());
+        assertEquals(null, old.reason());
+        assertEquals(null, old.startedAt());
+        assertEquals(3, old.exitCode());
     }
 }

@@ -8,6 +8,7 @@ import dev.parcel.executor.domain.ContainerDriver;
 import dev.parcel.executor.domain.ContainerDriver.EngineUnreachable;
 import dev.parcel.executor.domain.ContainerDriver.Exit;
 import dev.parcel.executor.domain.JobOutcome;
+import dev.parcel.executor.domain.RunLimit;
 import dev.parcel.executor.domain.OutputLimitExceeded;
 import dev.parcel.executor.domain.OutcomeReporter;
 import java.io.IOException;
@@ -39,7 +40,10 @@ final class AttemptFlow {
     private final OutcomeReporter reporter;
     private final Settings settings;
     private final BooleanSupplier stopping;
-    private volatile boolean started;
+    /** When its command was started; null until then. */
+    private volatile Instant startedAt;
+    /** When its container was seen to have exited, or was killed for its run limit. */
+    private volatile Instant exitedAt;
     private volatile boolean superseded;
 
     AttemptFlow(JobScheduled job, ContainerDriver driver, AttemptJournal journal, OutcomeReporter reporter,
@@ -67,9 +71,12 @@ final class AttemptFlow {
 
     /** Takes back an attempt whose container a restart found started: it is awaited for what is left of its time. */
     void resume(Instant startedAt) {
-        started = true;
+        this.startedAt = startedAt;
         LOG.infof("job %s attempt %d: taking it back after a restart", job.jobId(), job.attempt());
-        settle(() -> awaitAndCollect(startedAt.plus(settings.maxRunTime())));
+        settle(() -> {
+            driver.followLogs(job, true);
+            return awaitAndCollect();
+        });
     }
 
     /**
@@ -77,7 +84,7 @@ final class AttemptFlow {
      * never starts, since the flow asks the journal before and after the start. Takes the grace period.
      */
     void killIfStarted() {
-        if (started) {
+        if (startedAt != null) {
             killQuietly();
         }
     }
@@ -98,7 +105,8 @@ final class AttemptFlow {
     /** Reports the outcome until acknowledged, records that, then destroys the sandbox; a stop leaves all of it. */
     private void settle(Steps steps) {
         try {
-            var outcome = steps.run();
+            var outcome = steps.run().map(ended -> ended.between(startedAt, exitedAt == null ? Instant.now()
+                    : exitedAt));
             if (outcome.isPresent() && !superseded && reportUntilAcknowledged(outcome.get())) {
                 journal.markReported(AttemptId.of(job));
             }
@@ -131,8 +139,9 @@ final class AttemptFlow {
                     return Optional.of(JobOutcome.terminated(false));
                 }
                 reportRunning();
-                started = true;
+                startedAt = Instant.now();
                 driver.start(job);
+                driver.followLogs(job, false);
                 break;
             } catch (EngineUnreachable e) {
                 // The engine went away (a restart, say) while the attempt was set up: whatever part of it the
@@ -148,10 +157,13 @@ final class AttemptFlow {
         if (journal.isTerminationRequested(job.jobId()) || superseded) {
             killQuietly();
         }
-        return awaitAndCollect(Instant.now().plus(settings.maxRunTime()));
+        return awaitAndCollect();
     }
 
-    private Optional<JobOutcome> awaitAndCollect(Instant deadline) throws InterruptedException {
+    /** Waits for the container until the job's run limit, counted from its start, is up. */
+    private Optional<JobOutcome> awaitAndCollect() throws InterruptedException {
+        var limit = RunLimit.of(job.spec().timeout(), settings.maxRunTime());
+        Instant deadline = startedAt.plus(limit.duration());
         if (journal.isTerminationRequested(job.jobId())) {
             withEngine(() -> driver.kill(job, settings.killGrace()));
         }
@@ -162,7 +174,11 @@ final class AttemptFlow {
         }
         if (exit.isEmpty()) {
             withEngine(() -> driver.kill(job, settings.killGrace()));
-            return Optional.of(JobOutcome.exceededRunTime(settings.maxRunTime()));
+        }
+        exitedAt = Instant.now();
+        driver.awaitLogs(job);
+        if (exit.isEmpty()) {
+            return Optional.of(JobOutcome.exceeded(limit));
         }
         if (journal.isTerminationRequested(job.jobId())) {
             return Optional.of(JobOutcome.terminated(true));

@@ -7,12 +7,12 @@ import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /** Pauses before asking again what did not answer (a broker, an engine): doubling from the first to the longest. */
-final class Backoff {
+public final class Backoff {
     private static final Logger LOG = Logger.getLogger(Backoff.class);
     private final Duration longest;
     private Duration next;
 
-    Backoff(Duration first, Duration longest) {
+    public Backoff(Duration first, Duration longest) {
         this.next = first;
         this.longest = longest;
     }
@@ -44,7 +44,7 @@ final class Backoff {
         }
     }
 
-    void pause() throws InterruptedException {
+    public void pause() throws InterruptedException {
         Thread.sleep(next.toMillis());
         Duration doubled = next.multipliedBy(2);
         next = doubled.compareTo(longest) > 0 ? longest : doubled;

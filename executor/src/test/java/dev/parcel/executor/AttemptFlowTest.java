@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parcel.events.JobPhase;
+import dev.parcel.events.JobReason;
 import dev.parcel.events.JobScheduled;
 import dev.parcel.events.JobSpec;
 import dev.parcel.executor.domain.AttemptId;
@@ -162,6 +163,46 @@ class AttemptFlowTest {
                 completion(job));
         assertTrue(timeline.indexOf("kill " + AttemptId.of(job)) < timeline.indexOf(completion(job)));
         awaitDestroyed(job);
+    }
+
+    @Test
+    void containerOverItsOwnTimeoutIsKilledWithinTheWorkersMaximum() throws Exception {
+        var placed = placement("run");
+        var spec = placed.spec();
+        var job = JobScheduled.of(placed.jobId(), 1, TestWorker.THIS_WORKER, "Isubmitter", 0.5, 64L << 20,
+                new JobSpec(spec.name(), spec.image(), spec.cmd(), null, null, spec.outputDocuments(), null, null,
+                        null, "1s"));
+
+        worker().supervisor.placed(job);
+
+        assertTrue(completion(job).endsWith("Failed: killed: it ran longer than its timeout of 1s"), completion(job));
+        var reported = reporter.completed.get(AttemptId.of(job));
+        assertEquals(JobReason.DeadlineExceeded, reported.reason());
+        assertNull(reported.exitCode());
+        assertTrue(Duration.between(reported.startedAt(), reported.finishedAt()).compareTo(Duration.ofSeconds(1))
+                >= 0, reported.startedAt() + " to " + reported.finishedAt());
+        assertTrue(timeline.indexOf("kill " + AttemptId.of(job)) < timeline.indexOf(completion(job)));
+    }
+
+    @Test
+    void outcomeSaysWhyAndWhenForPrograms() throws Exception {
+        var ran = placement("exit 3");
+        var refused = JobScheduled.of("Jnever", 1, TestWorker.THIS_WORKER, "Isubmitter", 0.5, 64L << 20,
+                new JobSpec("test", "parcel-test/busybox", List.of("exit 0"), java.util.Map.of("LD_PRELOAD", "x"),
+                        null, null, null, null, null));
+
+        worker().supervisor.placed(ran);
+        worker().supervisor.placed(refused);
+        completion(ran);
+        completion(refused);
+
+        var failed = reporter.completed.get(AttemptId.of(ran));
+        assertEquals(JobReason.Error, failed.reason());
+        assertFalse(failed.startedAt().isAfter(failed.finishedAt()), failed.startedAt() + " " + failed.finishedAt());
+        var neverRan = reporter.completed.get(AttemptId.of(refused));
+        assertEquals(JobReason.NotStarted, neverRan.reason());
+        assertNull(neverRan.startedAt());
+        assertTrue(neverRan.finishedAt() != null);
     }
 
     @Test

@@ -156,6 +156,16 @@ final class FakeDriver implements ContainerDriver {
     }
 
     @Override
+    public void followLogs(JobScheduled job, boolean resumed) {
+        timeline.add((resumed ? "follow logs again " : "follow logs ") + AttemptId.of(job));
+    }
+
+    @Override
+    public void awaitLogs(JobScheduled job) {
+        timeline.add("logs stored " + AttemptId.of(job));
+    }
+
+    @Override
     public void destroy(JobScheduled job) {
         engineMustAnswer();
         containers.remove(AttemptId.of(job));

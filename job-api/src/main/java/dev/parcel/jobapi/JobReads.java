@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parcel.events.JobCompleted;
-import dev.parcel.events.JobPhase;
+import dev.parcel.jobapi.domain.JobStatus;
 import dev.parcel.events.JobSpec;
 import dev.parcel.jobapi.persistence.AccessedDocuments;
 import dev.parcel.jobapi.persistence.JobEntity;
@@ -40,8 +40,8 @@ public class JobReads {
         this.json = json;
     }
 
-    public record Job(String id, String submitter, Instant createdAt, JobSpec spec, JobPhase phase, String message,
-            String host, List<String> accessedDocuments, List<JobCompleted.OutputDocument> outputDocuments) {
+    public record Job(String id, String submitter, Instant createdAt, JobSpec spec, JobStatus status,
+            List<String> accessedDocuments, List<JobCompleted.OutputDocument> outputDocuments) {
     }
 
     public record Page(List<Job> results, String nextPageToken) {
@@ -127,8 +127,8 @@ public class JobReads {
         try {
             List<JobCompleted.OutputDocument> outputs = row.outputDocuments == null ? List.of()
                     : json.readValue(row.outputDocuments, OUTPUTS);
-            return new Job(row.id, row.submitter, row.createdAt, json.readValue(row.spec, JobSpec.class), row.phase,
-                    row.message, row.host, accessedDocuments, outputs);
+            return new Job(row.id, row.submitter, row.createdAt, json.readValue(row.spec, JobSpec.class),
+                    row.status(), accessedDocuments, outputs);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("stored job is not JSON", e);
         }

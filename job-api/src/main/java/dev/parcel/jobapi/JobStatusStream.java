@@ -7,6 +7,7 @@ import dev.parcel.web.ApiProblem;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.subscription.MultiEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -31,17 +32,25 @@ public class JobStatusStream {
      * {@code job} is the job as {@code follower} was allowed to see it, just before.
      */
     public Multi<StatusChanges.Change> follow(String follower, JobReads.Job job, int afterSeq) {
+        return counted(follower, () -> follow(job, afterSeq));
+    }
+
+    /**
+     * A stream {@code follower} opens, counted against its streams open at once (its logs followed too); a 429
+     * beyond them.
+     */
+    public <T> Multi<T> counted(String follower, Supplier<Multi<T>> stream) {
         if (!quota.tryOpen(follower)) {
-            throw ApiProblem.tooMany("you have " + quota.maxPerIdentity() + " event streams open already; close one"
+            throw ApiProblem.tooMany("you have " + quota.maxPerIdentity() + " streams open already; close one"
                     + " first");
         }
-        return follow(job, afterSeq).onTermination().invoke(() -> quota.closed(follower));
+        return stream.get().onTermination().invoke(() -> quota.closed(follower));
     }
 
     private Multi<StatusChanges.Change> follow(JobReads.Job job, int afterSeq) {
         String jobId = job.id();
         return Multi.createFrom().emitter(emitter -> {
-            var follower = new Follower(jobId, afterSeq, job.phase().isTerminal(), emitter);
+            var follower = new Follower(jobId, afterSeq, job.status().phase().isTerminal(), emitter);
             AutoCloseable registration = changes.whenChanged(jobId, follower::look);
             emitter.onTermination(() -> {
                 try {
@@ -83,7 +92,7 @@ public class JobStatusStream {
                     emitter.emit(change);
                     lastSent = change.seq();
                 }
-                boolean ended = endedAlready || found.stream().anyMatch(change -> change.phase().isTerminal());
+                boolean ended = endedAlready || found.stream().anyMatch(change -> change.status().phase().isTerminal());
                 if (ended) {
                     emitter.complete();
                     return;

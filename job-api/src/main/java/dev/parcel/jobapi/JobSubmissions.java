@@ -2,7 +2,6 @@ package dev.parcel.jobapi;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.parcel.events.JobPhase;
 import dev.parcel.events.JobSpec;
 import dev.parcel.events.JobSubmitted;
 import dev.parcel.events.JobTerminationRequested;
@@ -12,6 +11,7 @@ import dev.parcel.web.ApiProblem;
 import dev.parcel.events.ResourceIds;
 import dev.parcel.outbox.OutboxRelay;
 import dev.parcel.jobapi.domain.IdempotencyKey;
+import dev.parcel.jobapi.domain.JobStatus;
 import dev.parcel.jobapi.domain.SpecFingerprint;
 import dev.parcel.jobapi.persistence.IdempotencyKeys;
 import dev.parcel.jobapi.persistence.IdentityEntity;
@@ -127,10 +127,10 @@ public class JobSubmissions {
         job.createdAt = createdAt;
         job.updatedAt = job.createdAt;
         job.spec = write(spec);
-        job.phase = JobPhase.Pending;
+        job.show(JobStatus.submitted());
         return job.persist()
-                .chain(() -> statusChanges.record(new StatusChanges.Change(job.id, job.statusSeq, job.phase, null,
-                        null, job.createdAt)))
+                .chain(() -> statusChanges.record(new StatusChanges.Change(job.id, job.statusSeq, job.status(),
+                        job.createdAt)))
                 .chain(() -> outbox.append(Topics.JOB_SUBMITTED, JobSubmitted.of(job.id, submitter, spec)))
                 .map(ignored -> reads.toJob(job, List.of()));
     }

@@ -128,12 +128,13 @@ public class LeaseCheck {
                 job.workerId = null;
                 job.grantedCpus = null;
                 job.grantedMemoryBytes = null;
+                job.waitReason = null;
                 requeued.add(JobStatusReported.of(next.jobId(), next.attempt(), null, JobPhase.Pending,
                         next.message()));
             } else if (fate instanceof Rescheduling.Ended end) {
                 job.state = QueuedJobEntity.State.DONE;
-                ended.add(JobCompleted.of(end.jobId(), end.attempt(), end.workerId(), JobPhase.Failed, null,
-                        end.message(), List.of()));
+                ended.add(JobCompleted.of(end.jobId(), end.attempt(), end.workerId(), JobPhase.Failed,
+                        end.reason(), null, end.message(), List.of(), null, now));
             }
             job.updatedAt = now;
         }

@@ -1,12 +1,15 @@
 package dev.parcel.scheduler;
 
+import dev.parcel.events.JobPhase;
 import dev.parcel.events.JobScheduled;
+import dev.parcel.events.JobStatusReported;
 import dev.parcel.events.Topics;
 import dev.parcel.scheduler.config.SchedulerConfig;
 import dev.parcel.scheduler.domain.Assignment;
 import dev.parcel.scheduler.domain.PendingJob;
 import dev.parcel.scheduler.domain.Placement;
 import dev.parcel.scheduler.domain.ResourceRequest;
+import dev.parcel.scheduler.domain.WaitReasons;
 import dev.parcel.scheduler.domain.Worker;
 import dev.parcel.scheduler.messaging.SchedulerEvents;
 import dev.parcel.scheduler.persistence.QueuedJobEntity;
@@ -21,8 +24,10 @@ import io.smallrye.mutiny.subscription.MultiEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -100,29 +105,51 @@ public class PlacementRound {
     }
 
     /**
-     * The item is how many jobs were placed. The workers come first: when none has room, as while a queue waits
-     * for capacity, the queue is not read at all.
+     * The item is how many jobs were placed. The jobs left queued are told why they wait, in the same transaction,
+     * when the reason is not what they were told last.
      */
     public Uni<Integer> run() {
+        var told = new AtomicBoolean();
         return Panache.withTransaction(() -> store.lockPlacement()
                 .chain(() -> store.placeableWorkers(Instant.now().minus(placeableFor)))
-                .chain(workers -> workers.stream().noneMatch(Worker::hasRoom)
-                        ? Uni.createFrom().item(0)
-                        : store.oldestQueued(config.roundSize())
-                                .chain(queue -> assign(queue, Placement.plan(pending(queue), workers)))))
+                .chain(workers -> store.oldestQueued(config.roundSize()).chain(queue -> {
+                    var pending = pending(queue);
+                    List<Assignment> plan = workers.stream().anyMatch(Worker::hasRoom)
+                            ? Placement.plan(pending, workers)
+                            : List.of();
+                    Map<String, QueuedJobEntity> byId = queue.stream()
+                            .collect(Collectors.toMap(job -> job.jobId, Function.identity()));
+                    return assign(byId, plan).call(() -> tellWhyTheyWait(byId,
+                            WaitReasons.explain(pending, plan, workers)).invoke(told::set));
+                })))
                 .invoke(placed -> {
-                    if (placed > 0) {
+                    if (placed > 0 || told.get()) {
                         relay.publishSoon();
                     }
                 });
     }
 
-    private Uni<Integer> assign(List<QueuedJobEntity> queue, List<Assignment> plan) {
+    /** Whether anyone was told. */
+    private Uni<Boolean> tellWhyTheyWait(Map<String, QueuedJobEntity> byId,
+            Map<String, WaitReasons.WaitReason> reasons) {
+        var reports = new ArrayList<JobStatusReported>();
+        reasons.forEach((jobId, why) -> {
+            QueuedJobEntity job = byId.get(jobId);
+            if (!why.reason().equals(job.waitReason)) {
+                job.waitReason = why.reason();
+                // The attempt it waits to become: the job-api's Pending of that attempt takes the newest message.
+                reports.add(JobStatusReported.of(jobId, job.attempt + 1, null, JobPhase.Pending, why.message()));
+            }
+        });
+        return reports.isEmpty()
+                ? Uni.createFrom().item(false)
+                : outbox.appendAll(Topics.JOB_STATUS_REPORTED, reports).replaceWith(true);
+    }
+
+    private Uni<Integer> assign(Map<String, QueuedJobEntity> byId, List<Assignment> plan) {
         if (plan.isEmpty()) {
             return Uni.createFrom().item(0);
         }
-        Map<String, QueuedJobEntity> byId = queue.stream()
-                .collect(Collectors.toMap(job -> job.jobId, Function.identity()));
         Instant now = Instant.now();
         List<JobScheduled> placements = plan.stream().map(assignment -> {
             QueuedJobEntity job = byId.get(assignment.jobId());

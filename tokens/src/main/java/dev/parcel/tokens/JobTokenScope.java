@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
 /**
  * The routes a job token may call. A job reads: its documents (the grants in its context decide which, and each read
  * is recorded as the job's), searches in its own context, and reads its own job. Only the executor uploads, and
- * only the job's declared outputs. Nothing made with a job token submits jobs, grants, or touches identities.
+ * only the job's declared outputs, and appends to the job's logs. Nothing made with a job token submits jobs, grants, or touches identities.
  */
 public final class JobTokenScope {
     private static final String ID = "[^/]+";
@@ -38,12 +38,13 @@ public final class JobTokenScope {
             return Optional.empty();
         }
         boolean permitted = switch (job.use()) {
-            case EXECUTOR -> UPLOAD.matches(method, path);
+            case EXECUTOR -> UPLOAD.matches(method, path) || ownLogs(job).matches(method, path);
             case RELAY -> ownJob(job).stream().anyMatch(route -> route.matches(method, path));
         };
         return permitted ? Optional.empty() : Optional.of(job.use() == Use.RELAY
                 ? "a job's token may only read documents, search in the job's context and read its own job"
-                : "the executor's token for job " + job.jobId() + " may only read its inputs and upload its outputs");
+                : "the executor's token for job " + job.jobId() + " may only read its inputs, upload its outputs and"
+                        + " append to its logs");
     }
 
     /**
@@ -59,6 +60,11 @@ public final class JobTokenScope {
         String mountPath = idempotencyKey.substring(attempt.length());
         return job.outputs().stream().filter(output -> mountPath.equals(output.get("mountPath"))).findFirst()
                 .map(output -> output.get("owner") instanceof String owner ? owner : job.submitter());
+    }
+
+    /** The executor appends what the job prints to the job's logs. */
+    private static Route ownLogs(JobClaims job) {
+        return new Route("POST", "/v1/jobs/" + Pattern.quote(job.jobId()) + "/logs");
     }
 
     private static List<Route> ownJob(JobClaims job) {

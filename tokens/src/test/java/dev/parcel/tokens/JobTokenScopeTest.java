@@ -43,20 +43,24 @@ class JobTokenScopeTest {
             "GET, /v1/identities/me",
             "GET, /v1/documents/D1/history",
             "PUT, /v1/documents/D1",
-            "DELETE, /v1/documents/D1"})
+            "DELETE, /v1/documents/D1",
+            "POST, /v1/jobs/J1/logs",
+            "GET, /v1/jobs/J1/logs",
+            "GET, /v1/compute/jobs/J1/logs"})
     void aJobDoesNothingElse(String method, String path) {
         assertTrue(JobTokenScope.refusal(RELAYED, method, path).orElseThrow().startsWith("a job's token may only"));
     }
 
     @ParameterizedTest
-    @CsvSource({"POST, /v1/storage", "GET, /v1/storage/D1/download"})
-    void theExecutorStagesInputsAndUploadsOutputs(String method, String path) {
+    @CsvSource({"POST, /v1/storage", "GET, /v1/storage/D1/download", "POST, /v1/jobs/J1/logs"})
+    void theExecutorStagesInputsUploadsOutputsAndAppendsToTheJobsLogs(String method, String path) {
         assertEquals(Optional.empty(), JobTokenScope.refusal(EXECUTOR, method, path));
     }
 
     @ParameterizedTest
-    @CsvSource({"POST, /v1/compute/jobs", "GET, /v1/compute/jobs/J1", "POST, /v1/grants"})
-    void theExecutorsTokenSubmitsNothingAndGrantsNothing(String method, String path) {
+    @CsvSource({"POST, /v1/compute/jobs", "GET, /v1/compute/jobs/J1", "POST, /v1/grants", "POST, /v1/jobs/J2/logs",
+            "GET, /v1/jobs/J1/logs"})
+    void theExecutorsTokenSubmitsNothingGrantsNothingAndReadsNoLogs(String method, String path) {
         assertTrue(JobTokenScope.refusal(EXECUTOR, method, path).isPresent());
     }
 

@@ -6,7 +6,7 @@ package dev.parcel.web;
  */
 public final class ApiProblem extends RuntimeException {
     public enum Kind {
-        INVALID, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT, UNPROCESSABLE, TOO_MANY
+        INVALID, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT, TOO_LARGE, UNPROCESSABLE, TOO_MANY
     }
 
     private final Kind kind;
@@ -34,6 +34,11 @@ public final class ApiProblem extends RuntimeException {
 
     public static ApiProblem conflict(String message) {
         return new ApiProblem(Kind.CONFLICT, message);
+    }
+
+    /** A body larger than the route takes (413). */
+    public static ApiProblem tooLarge(String message) {
+        return new ApiProblem(Kind.TOO_LARGE, message);
     }
 
     /** Well-formed and valid, but at odds with what the request refers to (422). */

@@ -29,6 +29,7 @@ public class ErrorMapper {
             case NOT_FOUND -> 404;
             case CONFLICT -> 409;
             // Jakarta REST's Status has no constant for it.
+            case TOO_LARGE -> 413;
             case UNPROCESSABLE -> 422;
             case TOO_MANY -> 429;
         };

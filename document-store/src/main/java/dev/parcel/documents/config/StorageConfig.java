@@ -17,4 +17,11 @@ public interface StorageConfig {
      * wrapped with it: keep it secret, and keep it, or the documents are lost. No default on purpose.
      */
     String masterKey();
+
+    /**
+     * How much of each job's logs is kept (M or G): past it the oldest part is dropped, and readers are told how
+     * much.
+     */
+    @WithDefault("10M")
+    String maxJobLogSize();
 }

@@ -41,6 +41,8 @@ public final class JobSpecLimits {
     public static final int CIDR_LENGTH = 64;
     /** {@code 1024G} has 5; surrounding whitespace is tolerated, so a little more. */
     public static final int MEMORY_LENGTH = 16;
+    /** {@code 9999999h} has 8. */
+    public static final int TIMEOUT_LENGTH = 16;
 
     private JobSpecLimits() {
     }
@@ -71,6 +73,7 @@ public final class JobSpecLimits {
             eachAtMost("outputDocuments", outputs, "owner", JobSpec.OutputDocument::owner, OWNER_LENGTH, problems);
         }
         atMost("memory", spec.memory(), MEMORY_LENGTH, problems);
+        atMost("timeout", spec.timeout(), TIMEOUT_LENGTH, problems);
         var egress = spec.networkPolicy() == null ? null : spec.networkPolicy().egress();
         if (atMostEntries("networkPolicy.egress", egress, EGRESS_PEERS, "peers", problems)) {
             eachAtMost("networkPolicy.egress", egress, "cidr", JobSpec.EgressPeer::cidr, CIDR_LENGTH, problems);

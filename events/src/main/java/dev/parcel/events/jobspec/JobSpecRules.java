@@ -70,6 +70,13 @@ public final class JobSpecRules {
             mountPathProblems("outputDocuments", spec.outputDocuments(), JobSpec.OutputDocument::mountPath, problems);
         }
         egressProblems(spec.networkPolicy(), problems);
+        if (spec.timeout() != null) {
+            try {
+                JobTimeout.parse(spec.timeout());
+            } catch (IllegalArgumentException e) {
+                problems.add("timeout: " + e.getMessage());
+            }
+        }
         return problems;
     }
 

@@ -72,6 +72,8 @@ class JobSpecLimitsTest {
         final List<JobSpec.OutputDocument> outputs = new ArrayList<>();
         /** Whitespace around the notation is trimmed, and every control character counts as whitespace. */
         String memory = worst(MEMORY_LENGTH - 2) + "1G";
+        /** The longest timeout the rules accept. */
+        String timeout = "9999999h";
         final List<JobSpec.EgressPeer> egress = new ArrayList<>();
 
         Largest() {
@@ -95,7 +97,7 @@ class JobSpecLimitsTest {
 
         JobSpec spec() {
             return new JobSpec(name, image, cmd, env, inputs, outputs, 1.2345678901234567E-300, memory,
-                    new JobSpec.NetworkPolicy(egress, true));
+                    new JobSpec.NetworkPolicy(egress, true), timeout);
         }
     }
 
@@ -222,6 +224,12 @@ class JobSpecLimitsTest {
     void memoryHasAtMostItsLength() {
         assertEquals("memory: at most 16 characters", onlyProblem(largestWith(parts -> parts.memory = " "
                 + parts.memory)));
+    }
+
+    @Test
+    void timeoutHasAtMostItsLength() {
+        assertEquals("timeout: at most 16 characters", onlyProblem(largestWith(parts -> parts.timeout = "1".repeat(16)
+                + "h")));
     }
 
     @Test

@@ -96,6 +96,22 @@ class JobSpecRulesTest {
     }
 
     @Test
+    void timeoutIsAWholeNumberOfSecondsMinutesOrHours() {
+        for (String timeout : new String[] {"90s", "30m", "2h", "1s"}) {
+            assertEquals(List.of(), JobSpecRules.problemsWith(timed(timeout)), timeout);
+        }
+        assertEquals(java.time.Duration.ofMinutes(90), JobTimeout.parse("90m"));
+        for (String timeout : new String[] {"", "0s", "-1s", "90", "1.5h", "1d", "PT90S", "90 s", "90S",
+                "12345678s"}) {
+            assertEquals("timeout: " + JobTimeout.RULE, onlyProblem(timed(timeout)), timeout);
+        }
+    }
+
+    private static JobSpec timed(String timeout) {
+        return new JobSpec("j", "busybox", List.of("-c", "true"), null, null, null, null, null, null, timeout);
+    }
+
+    @Test
     void cpusMustBePositiveAndFiniteButAreNeverTooLarge() {
         assertEquals(List.of(), JobSpecRules.problemsWith(spec("busybox", null, 1e6, null, null)));
         for (double cpus : new double[] {0, -1, Double.NaN, Double.POSITIVE_INFINITY}) {

@@ -101,8 +101,15 @@ public interface ExecutorConfig {
     @WithDefault("64m")
     String tmpSize();
 
+    /**
+     * How long an ended job's outcome waits for its last log lines to be stored in the document-store; what is not
+     * stored by then is lost.
+     */
+    @WithDefault("30s")
+    Duration logsStoredWithin();
+
     /** How long a job asked to stop (terminated, or over its run time) has to exit before it is killed. */
-    @WithDefault("5s")
+    @WithDefault("10s")
     Duration killGracePeriod();
 
     /** Where the attempt journal is kept: what this worker accepted and settled, for its next start. */

@@ -23,6 +23,18 @@ public interface ContainerDriver {
 
     void start(JobScheduled job);
 
+    /**
+     * Starts storing what the started container prints, as it prints it; {@code resumed}: the executor restarted
+     * while it ran, and follows it again.
+     */
+    void followLogs(JobScheduled job, boolean resumed);
+
+    /**
+     * Waits until what the ended container printed is stored, at most the worker's setting: a document-store that
+     * does not take it delays the outcome that long, and what it did not take is lost.
+     */
+    void awaitLogs(JobScheduled job) throws InterruptedException;
+
     /** Waits at most {@code limit} for the container to exit; empty when it still runs. Immediate for an exited one. */
     Optional<Exit> awaitExit(JobScheduled job, Duration limit) throws InterruptedException;
 

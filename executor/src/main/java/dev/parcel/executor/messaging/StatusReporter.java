@@ -44,8 +44,9 @@ public class StatusReporter implements OutcomeReporter {
 
     @Override
     public void completed(JobScheduled job, JobOutcome outcome) {
-        var event = JobCompleted.of(job.jobId(), job.attempt(), workerId, outcome.phase(), outcome.exitCode(),
-                outcome.message(), outcome.outputDocuments());
+        var event = JobCompleted.of(job.jobId(), job.attempt(), workerId, outcome.phase(), outcome.reason(),
+                outcome.exitCode(), outcome.message(), outcome.outputDocuments(), outcome.startedAt(),
+                outcome.finishedAt());
         completions.sendMessage(keyed(event)).await().atMost(ACK_TIMEOUT);
     }
 

@@ -35,17 +35,19 @@ public class DockerDriver implements ContainerDriver {
     private final JobVolumes volumes;
     private final JobNetworks networks;
     private final JobTokenIssuer tokens;
+    private final JobLogs logs;
     private final DockerEngine engine;
     private final String workerId;
     /** The networks of attempts made by this process; only these have an API relay to close. */
     private final Map<AttemptId, JobNetwork> openNetworks = new ConcurrentHashMap<>();
 
     DockerDriver(JobContainers containers, JobVolumes volumes, JobNetworks networks, JobTokenIssuer tokens,
-            DockerEngine engine, ExecutorConfig config) {
+            JobLogs logs, DockerEngine engine, ExecutorConfig config) {
         this.containers = containers;
         this.volumes = volumes;
         this.networks = networks;
         this.tokens = tokens;
+        this.logs = logs;
         this.engine = engine;
         this.workerId = config.workerId();
     }
@@ -98,6 +100,16 @@ public class DockerDriver implements ContainerDriver {
     }
 
     @Override
+    public void followLogs(JobScheduled job, boolean resumed) {
+        logs.follow(job, resumed);
+    }
+
+    @Override
+    public void awaitLogs(JobScheduled job) throws InterruptedException {
+        logs.awaitSent(job);
+    }
+
+    @Override
     public Optional<Exit> awaitExit(JobScheduled job, Duration limit) throws InterruptedException {
         Instant deadline = Instant.now().plus(limit);
         while (true) {
@@ -142,6 +154,7 @@ public class DockerDriver implements ContainerDriver {
 
     @Override
     public void destroy(JobScheduled job) {
+        logs.stop(job);
         onEngine(() -> {
             containers.remove(name(job));
             volumes.remove(job);

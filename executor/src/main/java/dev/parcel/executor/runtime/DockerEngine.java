@@ -24,7 +24,7 @@ import org.jboss.logging.Logger;
 public class DockerEngine {
     private static final Logger LOG = Logger.getLogger(DockerEngine.class);
 
-    private static final int CONNECTIONS_PER_JOB = 2;
+    private static final int CONNECTIONS_PER_JOB = 3;
     private static final int CONNECTIONS_BESIDE_JOBS = 16;
 
     private final DockerClient client;
@@ -45,9 +45,9 @@ public class DockerEngine {
     }
 
     /**
-     * Every running job holds one connection for as long as it runs (the engine's wait for its exit), and may make
-     * one more call beside it (a kill racing its flow's inspect or copy), so a pool smaller than twice the jobs
-     * that can run at once stalls their creations and kills behind the waits. The most jobs at once is the
+     * Every running job holds two connections for as long as it runs (the engine's wait for its exit, and the follow
+     * of its logs), and may make one more call beside them (a kill racing its flow's inspect or copy), so a pool
+     * smaller than three times the jobs that can run at once stalls their creations and kills behind the waits. The most jobs at once is the
      * worker's memory over the least memory a job may have (cpus may be any fraction, so they bound nothing); the
      * headroom is for the calls that belong to no job: recovery, health checks, listing.
      */

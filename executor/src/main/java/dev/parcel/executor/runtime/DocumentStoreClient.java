@@ -88,6 +88,24 @@ public class DocumentStoreClient {
         return json.readTree(response.body()).get("id").asText();
     }
 
+    /**
+     * Appends chunk number {@code chunk} (JSON lines) to the job's logs; a chunk sent again is kept once, so a
+     * failed request may simply be repeated.
+     */
+    public void appendLog(String jobId, long chunk, byte[] lines, String jobToken)
+            throws IOException, InterruptedException {
+        var request = HttpRequest.newBuilder(base.resolve("/v1/jobs/" + encode(jobId) + "/logs?chunk=" + chunk))
+                .header("Authorization", "Bearer " + jobToken)
+                .header("Content-Type", "application/x-ndjson")
+                .timeout(requestTimeout)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(lines)).build();
+        HttpResponse<String> response = send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 204) {
+            throw new IOException("the document-store refused a log chunk (" + response.statusCode() + "): "
+                    + response.body());
+        }
+    }
+
     /** The request's own timeout only covers the wait for the headers; this bounds the body too. */
     private <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> body)
             throws IOException, InterruptedException {

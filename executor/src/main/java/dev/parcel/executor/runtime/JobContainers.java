@@ -10,6 +10,7 @@ import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.LogConfig;
 import com.github.dockerjava.api.model.Mount;
 import com.github.dockerjava.api.model.Ulimit;
 import dev.parcel.events.JobScheduled;
@@ -54,10 +55,10 @@ public class JobContainers {
     }
 
     /**
-     * Prepares the container without starting it, sandboxed: no capabilities, no new privileges, a read-only root
-     * with a small writable /tmp (nothing there runs), no file larger than the output limit, cpu, memory (no extra
-     * swap) and pids limits, the image's own user, and the given network ({@code none} unless the job's policy lets
-     * it reach something). Empty when this attempt already has a container (a replayed JobScheduled); a
+     * Prepares the container without starting it, sandboxed: no capabilities, no new privileges, an init, a read-only
+     * root with a small writable /tmp (nothing there runs), no file larger than the output limit, cpu, memory (no
+     * extra swap) and pids limits, the image's own user, and the given network ({@code none} unless the job's policy
+     * lets it reach something). Empty when this attempt already has a container (a replayed JobScheduled); a
      * {@link JobNotStartable} when the job cannot run at all.
      */
     public Optional<String> create(JobScheduled job, String workerId, List<Mount> mounts, String networkMode,
@@ -77,10 +78,16 @@ public class JobContainers {
                 .withCapDrop(Capability.ALL)
                 .withSecurityOpts(List.of("no-new-privileges"))
                 .withPrivileged(false)
+                // The engine's init (tini) as PID 1: a SIGTERM reaches the job's command, which as PID 1 itself
+                // would ignore it, so a timeout or termination ends it at once instead of after the grace period.
+                .withInit(true)
                 .withReadonlyRootfs(true)
                 .withTmpFs(Map.of("/tmp", "rw,nosuid,nodev,noexec,size=" + config.tmpSize()))
                 // No file may grow past the output limit, a sparse one included: the copy-out never meets more.
                 .withUlimits(List.of(new Ulimit("fsize", maxFileBytes, maxFileBytes)))
+                // What it prints is read from here as it runs (JobLogs); the engine keeps a bounded tail meanwhile.
+                .withLogConfig(new LogConfig(LogConfig.LoggingType.JSON_FILE, Map.of("max-size", "10m",
+                        "max-file", "3")))
                 .withMounts(mounts);
         var env = new ArrayList<>(environment(job));
         env.addAll(platformEnvironment);

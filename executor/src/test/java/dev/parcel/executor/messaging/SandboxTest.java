@@ -28,6 +28,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import dev.parcel.testkit.HostCommands;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -45,6 +46,20 @@ class SandboxTest {
     private static TestHost testHost;
     private static HttpServer fakeApi;
     private static final AtomicReference<String> apiAuthorization = new AtomicReference<>();
+    /** The log chunks the stand-in document-store was sent, by job. */
+    private static final Map<String, StringBuilder> logsOfJob = new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * As long as the real document-store takes to store a chunk, or longer: a job that prints faster than its log
+     * is read ends before the reader has had every line, which the engine's follow then loses.
+     */
+    private static void pauseAsAStoreWould() {
+        try {
+            Thread.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** What reached the stand-in API outside a job token's scope: the relay must forward none of it. */
     private static final List<String> outOfScopeRequests = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -57,6 +72,16 @@ class SandboxTest {
             byte[] body = "reached-api".getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(200, body.length);
             exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        // The document-store too (parcel.executor.document-store-url in the test profile): it takes log chunks.
+        fakeApi.createContext("/v1/jobs/", exchange -> {
+            String jobId = exchange.getRequestURI().getPath().split("/")[3];
+            byte[] chunk = exchange.getRequestBody().readAllBytes();
+            pauseAsAStoreWould();
+            logsOfJob.computeIfAbsent(jobId, id -> new StringBuilder()).append(new String(chunk,
+                    StandardCharsets.UTF_8));
+            exchange.sendResponseHeaders(204, -1);
             exchange.close();
         });
         fakeApi.createContext("/", exchange -> {
@@ -122,6 +147,25 @@ class SandboxTest {
                 /tmp/tool true 2>/dev/null && exit 15
                 exit 0
                 """));
+    }
+
+    /**
+     * Every line a job prints is stored, each with its stream, even when it prints faster than the log is read and
+     * the engine rotates its log file meanwhile (12 MiB against files of 10 MB).
+     */
+    @Test
+    void everyLineAJobPrintsIsStoredWithItsStream() {
+        var job = run(null, "head -c 12582912 /dev/zero | tr '\\0' x | fold -w 1023; echo; echo the end;"
+                + " echo oops >&2");
+
+        assertSucceeded(completion(job));
+
+        String[] lines = logsOfJob.getOrDefault(job.jobId(), new StringBuilder()).toString().split("\n");
+        long full = Arrays.stream(lines).filter(line -> line.contains("\"line\":\"" + "x".repeat(1023) + "\"")).count();
+        assertTrue(full >= 12_299, "lines of 1023 x stored: " + full + " of 12,299");
+        assertTrue(lines[lines.length - 1].contains("\"stream\":\"stderr\"") || Arrays.stream(lines)
+                .anyMatch(line -> line.contains("\"stream\":\"stderr\",\"line\":\"oops\"")));
+        assertTrue(Arrays.stream(lines).anyMatch(line -> line.contains("\"stream\":\"stdout\",\"line\":\"the end\"")));
     }
 
     @Test

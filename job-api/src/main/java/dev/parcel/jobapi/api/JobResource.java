@@ -1,12 +1,15 @@
 package dev.parcel.jobapi.api;
 
 import dev.parcel.events.JobPhase;
+import dev.parcel.events.JobReason;
 import dev.parcel.events.JobSpec;
+import dev.parcel.jobapi.JobLogs;
 import dev.parcel.jobapi.JobReads;
 import dev.parcel.jobapi.JobReads.Job;
 import dev.parcel.jobapi.JobStatusStream;
 import dev.parcel.jobapi.JobSubmissions;
 import dev.parcel.jobapi.domain.IdempotencyKey;
+import dev.parcel.jobapi.domain.JobStatus;
 import dev.parcel.web.ApiProblem;
 import dev.parcel.web.Caller;
 import dev.parcel.web.ReactiveWork;
@@ -26,6 +29,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
@@ -41,20 +45,24 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.resteasy.reactive.ResponseStatus;
 import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestResponse;
+import org.jboss.resteasy.reactive.RestStreamElementType;
 
 @Path("/v1/compute/jobs")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public class JobResource {
+    private static final String NDJSON = "application/x-ndjson";
     private final JobSubmissions jobs;
     private final JobReads reads;
     private final JobStatusStream statusStream;
+    private final JobLogs logs;
     private final Caller caller;
 
-    JobResource(JobSubmissions jobs, JobReads reads, JobStatusStream statusStream, Caller caller) {
+    JobResource(JobSubmissions jobs, JobReads reads, JobStatusStream statusStream, JobLogs logs, Caller caller) {
         this.jobs = jobs;
         this.reads = reads;
         this.statusStream = statusStream;
+        this.logs = logs;
         this.caller = caller;
     }
 
@@ -68,16 +76,27 @@ public class JobResource {
             List<JobSpec.OutputDocument> outputDocuments,
             Double cpus,
             String memory,
-            JobSpec.NetworkPolicy networkPolicy) {
+            JobSpec.NetworkPolicy networkPolicy,
+            @Schema(description = "How long the job may run, as a whole number of seconds, minutes or hours (90s,"
+                    + " 30m, 2h); a worker's maximum run time bounds it. Past it the job gets SIGTERM, then SIGKILL"
+                    + " after the worker's grace period, and ends Failed with reason DeadlineExceeded.")
+            String timeout) {
 
         JobSpec toSpec() {
-            return new JobSpec(name, image, cmd, env, inputDocuments, outputDocuments, cpus, memory, networkPolicy);
+            return new JobSpec(name, image, cmd, env, inputDocuments, outputDocuments, cpus, memory, networkPolicy,
+                    timeout);
         }
     }
 
-    public record StatusView(JobPhase phase, String message, String host) {
-        static StatusView of(Job job) {
-            return new StatusView(job.phase(), job.message(), job.host());
+    /**
+     * Parcel's PODJobStatus, and for programs: the newest attempt's number, exit code (when its command ran to an
+     * end), why it ended, and when its command started and ended. Clients that predate these fields ignore them.
+     */
+    public record StatusView(JobPhase phase, String message, String host, Integer exitCode, JobReason reason,
+            Instant startedAt, Instant finishedAt, int attempt) {
+        static StatusView of(JobStatus status) {
+            return new StatusView(status.phase(), status.message(), status.host(), status.exitCode(),
+                    status.reason(), status.startedAt(), status.finishedAt(), status.attempt());
         }
     }
 
@@ -93,7 +112,7 @@ public class JobResource {
             return new JobView(job.id(), job.createdAt(), job.spec(), new IoView(job.accessedDocuments(),
                     job.outputDocuments().stream()
                             .map(output -> new OutputDocumentView(output.id(), output.mountPath())).toList()),
-                    StatusView.of(job));
+                    StatusView.of(job.status()));
         }
     }
 
@@ -161,7 +180,7 @@ public class JobResource {
     @Path("/{id}/status")
     public Uni<JobStatusView> status(@PathParam("id") String id) {
         return reads.status(caller.identityId(), id)
-                .map(job -> new JobStatusView(job.id(), job.createdAt(), StatusView.of(job)));
+                .map(job -> new JobStatusView(job.id(), job.createdAt(), StatusView.of(job.status())));
     }
 
     /**
@@ -181,8 +200,7 @@ public class JobResource {
                 .id(Integer.toString(change.seq()))
                 .name("status")
                 .mediaType(MediaType.APPLICATION_JSON_TYPE)
-                .data(StatusEventView.class, new StatusEventView(change.jobId(),
-                        new StatusView(change.phase(), change.message(), change.host())))
+                .data(StatusEventView.class, new StatusEventView(change.jobId(), StatusView.of(change.status())))
                 .build());
     }
 
@@ -196,6 +214,38 @@ public class JobResource {
         } catch (NumberFormatException e) {
             return 0;
         }
+    }
+
+    /**
+     * What the job printed, both streams, a line each: {@code <time> <stream> <line>}. Readable by whoever may see
+     * the job and may read, directly and now, every document it read; for anyone else it does not exist. With
+     * {@code follow=true}, new lines come as the job prints them, and the response ends when the job has ended.
+     */
+    @GET
+    @Path("/{id}/logs")
+    @Produces(MediaType.TEXT_PLAIN)
+    @Blocking
+    public Multi<String> logs(@PathParam("id") String id, @RestQuery boolean follow,
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+        return logLines(id, follow, authorization).map(JobLogs.LogLine::asText);
+    }
+
+    /** The same as JSON lines: {@code {"time", "stream", "line"}}, {@code stream} is stdout, stderr or parcel. */
+    @GET
+    @Path("/{id}/logs")
+    @Produces(NDJSON)
+    @RestStreamElementType(MediaType.APPLICATION_JSON)
+    @Blocking
+    public Multi<JobLogs.LogLine> logsAsJsonLines(@PathParam("id") String id, @RestQuery boolean follow,
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+        return logLines(id, follow, authorization);
+    }
+
+    private Multi<JobLogs.LogLine> logLines(String id, boolean follow, String authorization) {
+        String reader = caller.identityId();
+        return follow
+                ? statusStream.counted(reader, () -> logs.lines(reader, authorization, id, true))
+                : logs.lines(reader, authorization, id, false);
     }
 
     /** Terminates the job (204): a pending job never starts, a running one is killed; a finished one stays as is. */

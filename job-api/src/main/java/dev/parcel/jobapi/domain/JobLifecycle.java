@@ -12,7 +12,8 @@ public final class JobLifecycle {
 
     /**
      * A newer attempt starts over: the scheduler announces it {@code Pending} when the worker of the one before was
-     * lost, however far that one had got.
+     * lost, however far that one had got. A {@code Pending} job takes every {@code Pending} report of its attempt: the
+     * scheduler's newest word on why it waits.
      *
      * @param current the phase the read model holds
      * @param currentAttempt the newest attempt the read model has heard of (0 before any)
@@ -23,6 +24,8 @@ public final class JobLifecycle {
         if (current.isTerminal() || reportedAttempt < currentAttempt) {
             return false;
         }
-        return reportedAttempt > currentAttempt || reported.ordinal() > current.ordinal();
+        return reportedAttempt > currentAttempt || reported.ordinal() > current.ordinal()
+                // A waiting job is told again why it waits when the reason changes.
+                || reported == JobPhase.Pending && current == JobPhase.Pending;
     }
 }

@@ -7,6 +7,7 @@ import dev.parcel.events.JobCompleted;
 import dev.parcel.events.JobPhase;
 import dev.parcel.events.JobStatusReported;
 import dev.parcel.jobapi.domain.JobLifecycle;
+import dev.parcel.jobapi.domain.JobStatus;
 import dev.parcel.jobapi.persistence.AccessedDocuments;
 import dev.parcel.jobapi.persistence.JobEntity;
 import dev.parcel.jobapi.persistence.ProcessedEvents;
@@ -52,16 +53,19 @@ public class JobEventProjection {
     @Incoming("job-status-reported")
     public Uni<Void> onStatusReported(ConsumerRecord<String, String> record) {
         return intake.apply(record, JobStatusReported.class, JobStatusReported.VERSION,
-                event -> Panache.withTransaction(() -> apply(event.eventId(), event.jobId(), event.attempt(),
-                        event.workerId(), requiredPhase(event.phase(), event), event.message())));
+                event -> Panache.withTransaction(() -> apply(event.eventId(), event.jobId(), JobStatus.reported(
+                        requiredPhase(event.phase(), event), event.message(), event.workerId(), event.attempt(),
+                        event.occurredAt()))));
     }
 
     @Incoming("job-completed")
     public Uni<Void> onCompleted(ConsumerRecord<String, String> record) {
         return intake.apply(record, JobCompleted.class, JobCompleted.VERSION, event -> {
             String outputs = write(event.outputDocuments() == null ? List.of() : event.outputDocuments());
-            return Panache.withTransaction(() -> apply(event.eventId(), event.jobId(), event.attempt(),
-                    event.workerId(), requiredPhase(event.phase(), event), event.message(),
+            var status = new JobStatus(requiredPhase(event.phase(), event), event.message(), event.workerId(),
+                    event.attempt(), event.exitCode(), event.reason(), event.startedAt(),
+                    event.finishedAt() == null ? event.occurredAt() : event.finishedAt());
+            return Panache.withTransaction(() -> apply(event.eventId(), event.jobId(), status,
                     job -> job.outputDocuments = outputs));
         });
     }
@@ -82,13 +86,11 @@ public class JobEventProjection {
         return phase;
     }
 
-    private Uni<Void> apply(UUID eventId, String jobId, int attempt, String workerId, JobPhase phase,
-            String message) {
-        return apply(eventId, jobId, attempt, workerId, phase, message, job -> { });
+    private Uni<Void> apply(UUID eventId, String jobId, JobStatus status) {
+        return apply(eventId, jobId, status, job -> { });
     }
 
-    private Uni<Void> apply(UUID eventId, String jobId, int attempt, String workerId, JobPhase phase,
-            String message, Consumer<JobEntity> alsoOnAccept) {
+    private Uni<Void> apply(UUID eventId, String jobId, JobStatus status, Consumer<JobEntity> alsoOnAccept) {
         return processed.firstTime(eventId).chain(first -> !first
                 ? Uni.createFrom().voidItem()
                 // Locked: a job's progress and its completion arrive on two topics and are applied concurrently.
@@ -97,18 +99,15 @@ public class JobEventProjection {
                         LOG.warnf("ignoring a report about unknown job %s", jobId);
                         return Uni.createFrom().voidItem();
                     }
-                    if (!JobLifecycle.accepts(job.phase, job.attempt, attempt, phase)) {
+                    if (!JobLifecycle.accepts(job.phase, job.attempt, status.attempt(), status.phase())) {
                         return Uni.createFrom().voidItem();
                     }
-                    job.phase = phase;
-                    job.message = message;
-                    job.attempt = attempt;
-                    job.host = workerId;
+                    job.show(status);
                     job.updatedAt = Instant.now();
                     job.statusSeq += 1;
                     alsoOnAccept.accept(job);
-                    return statusChanges.record(new StatusChanges.Change(job.id, job.statusSeq, phase, message,
-                            workerId, job.updatedAt));
+                    return statusChanges.record(new StatusChanges.Change(job.id, job.statusSeq, status,
+                            job.updatedAt));
                 }));
     }
 

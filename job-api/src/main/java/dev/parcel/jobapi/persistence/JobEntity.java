@@ -1,6 +1,8 @@
 package dev.parcel.jobapi.persistence;
 
 import dev.parcel.events.JobPhase;
+import dev.parcel.events.JobReason;
+import dev.parcel.jobapi.domain.JobStatus;
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -46,7 +48,36 @@ public class JobEntity extends PanacheEntityBase {
     @Column(name = "status_seq", nullable = false)
     public int statusSeq = 1;
 
+    /** The newest attempt's exit code, when its command ran to an end. */
+    @Column(name = "exit_code")
+    public Integer exitCode;
+
+    @Enumerated(EnumType.STRING)
+    public JobReason reason;
+
+    @Column(name = "started_at")
+    public Instant startedAt;
+
+    @Column(name = "finished_at")
+    public Instant finishedAt;
+
     /** The documents made from its outputs, as JSON {@code [{id, mountPath}]}; null until it completes. */
     @Column(name = "output_documents")
     public String outputDocuments;
+
+    public JobStatus status() {
+        return new JobStatus(phase, message, host, attempt, exitCode, reason, startedAt, finishedAt);
+    }
+
+    /** Takes {@code status} as the job's newest, whole. */
+    public void show(JobStatus status) {
+        phase = status.phase();
+        message = status.message();
+        host = status.host();
+        attempt = status.attempt();
+        exitCode = status.exitCode();
+        reason = status.reason();
+        startedAt = status.startedAt();
+        finishedAt = status.finishedAt();
+    }
 }

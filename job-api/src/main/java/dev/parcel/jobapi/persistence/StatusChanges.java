@@ -1,6 +1,8 @@
 package dev.parcel.jobapi.persistence;
 
 import dev.parcel.events.JobPhase;
+import dev.parcel.events.JobReason;
+import dev.parcel.jobapi.domain.JobStatus;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -8,6 +10,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.pgclient.PgConnectOptions;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -33,7 +36,7 @@ public class StatusChanges {
     static final String CHANNEL = "parcel_job_status";
     private static final Logger LOG = Logger.getLogger(StatusChanges.class);
 
-    public record Change(String jobId, int seq, JobPhase phase, String message, String host, Instant at) {
+    public record Change(String jobId, int seq, JobStatus status, Instant at) {
     }
 
     private final Pool database;
@@ -69,14 +72,20 @@ public class StatusChanges {
      */
     public Uni<Void> record(Change change) {
         return Panache.getSession().chain(session -> session.createNativeQuery("""
-                INSERT INTO job_status_changes (job_id, seq, phase, message, host, changed_at)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (job_id, seq) DO NOTHING""")
+                INSERT INTO job_status_changes (job_id, seq, phase, message, host, changed_at, attempt, exit_code,
+                    reason, started_at, finished_at)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT (job_id, seq) DO NOTHING""")
                 .setParameter(1, change.jobId())
                 .setParameter(2, change.seq())
-                .setParameter(3, change.phase().name())
-                .setParameter(4, change.message())
-                .setParameter(5, change.host())
+                .setParameter(3, change.status().phase().name())
+                .setParameter(4, change.status().message())
+                .setParameter(5, change.status().host())
                 .setParameter(6, change.at())
+                .setParameter(7, change.status().attempt())
+                .setParameter(8, change.status().exitCode())
+                .setParameter(9, change.status().reason() == null ? null : change.status().reason().name())
+                .setParameter(10, change.status().startedAt())
+                .setParameter(11, change.status().finishedAt())
                 .executeUpdate())
                 .replaceWithVoid();
     }
@@ -84,16 +93,24 @@ public class StatusChanges {
     /** The job's changes numbered above {@code afterSeq}, oldest first. */
     public Uni<List<Change>> after(String jobId, int afterSeq) {
         return database.preparedQuery("""
-                SELECT seq, phase, message, host, changed_at FROM job_status_changes
-                WHERE job_id = $1 AND seq > $2 ORDER BY seq""")
+                SELECT seq, phase, message, host, changed_at, attempt, exit_code, reason, started_at, finished_at
+                FROM job_status_changes WHERE job_id = $1 AND seq > $2 ORDER BY seq""")
                 .execute(Tuple.of(jobId, afterSeq))
                 .map(rows -> {
                     var changes = new ArrayList<Change>();
-                    rows.forEach(row -> changes.add(new Change(jobId, row.getInteger("seq"),
+                    rows.forEach(row -> changes.add(new Change(jobId, row.getInteger("seq"), new JobStatus(
                             JobPhase.valueOf(row.getString("phase")), row.getString("message"),
-                            row.getString("host"), row.getOffsetDateTime("changed_at").toInstant())));
+                            row.getString("host"), row.getInteger("attempt"), row.getInteger("exit_code"),
+                            row.getString("reason") == null ? null : JobReason.valueOf(row.getString("reason")),
+                            instant(row, "started_at"), instant(row, "finished_at")),
+                            instant(row, "changed_at"))));
                     return changes;
                 });
+    }
+
+    private static Instant instant(Row row, String column) {
+        var value = row.getOffsetDateTime(column);
+        return value == null ? null : value.toInstant();
     }
 
     /** Calls {@code onChange} whenever the job's status may have changed, until the returned handle is closed. */

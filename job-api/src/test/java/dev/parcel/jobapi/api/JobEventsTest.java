@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parcel.events.JobCompleted;
 import dev.parcel.events.JobPhase;
+import dev.parcel.events.JobReason;
 import dev.parcel.events.JobStatusReported;
 import dev.parcel.events.Topics;
 import dev.parcel.testkit.EventBusProbe;
@@ -46,7 +47,8 @@ class JobEventsTest {
             EventBusProbe.publish(Topics.JOB_STATUS_REPORTED, unknown,
                     JobStatusReported.of(unknown, 1, "w", JobPhase.Running, null));
             EventBusProbe.publish(Topics.JOB_COMPLETED, unknown,
-                    JobCompleted.of(unknown, 1, "w", JobPhase.Succeeded, 0, "", List.of()));
+                    JobCompleted.of(unknown, 1, "w", JobPhase.Succeeded, JobReason.Completed, 0, "", List.of(), null,
+                            null));
         }
         EventBusProbe.awaitConsumed("job-api.status-reported", Topics.JOB_STATUS_REPORTED, Duration.ofSeconds(90));
         EventBusProbe.awaitConsumed("job-api.completed", Topics.JOB_COMPLETED, Duration.ofSeconds(90));
@@ -96,7 +98,8 @@ class JobEventsTest {
         Thread.sleep(500);
         EventBusProbe.publish(Topics.JOB_STATUS_REPORTED, id, JobStatusReported.of(id, 1, "w", JobPhase.Running, null));
         EventBusProbe.publish(Topics.JOB_COMPLETED, id,
-                JobCompleted.of(id, 1, "w", JobPhase.Succeeded, 0, "command exited with exit code 0", List.of()));
+                JobCompleted.of(id, 1, "w", JobPhase.Succeeded, JobReason.Completed, 0,
+                        "command exited with exit code 0", List.of(), null, null));
 
         var events = stream.get(30, TimeUnit.SECONDS);
         assertEquals(List.of("1", "2", "3"), events.stream().map(Event::id).toList());
@@ -112,13 +115,17 @@ class JobEventsTest {
         String id = submit(alice);
         EventBusProbe.publish(Topics.JOB_STATUS_REPORTED, id, JobStatusReported.of(id, 1, "w", JobPhase.Running, null));
         EventBusProbe.publish(Topics.JOB_COMPLETED, id,
-                JobCompleted.of(id, 1, "w", JobPhase.Failed, 3, "command failed with exit code 3", List.of()));
+                JobCompleted.of(id, 1, "w", JobPhase.Failed, JobReason.Error, 3, "command failed with exit code 3",
+                        List.of(), null, null));
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> given().auth()
                 .oauth2(alice.token()).get("/v1/compute/jobs/" + id + "/status").path("status.phase")
                 .equals("Failed"));
 
         var afterFirst = follow(alice, id, "1").get(30, TimeUnit.SECONDS);
         assertEquals(List.of("2", "3"), afterFirst.stream().map(Event::id).toList());
+        assertTrue(afterFirst.get(1).data().contains("\"exitCode\":3"), afterFirst.get(1).data());
+        assertTrue(afterFirst.get(1).data().contains("\"reason\":\"Error\""), afterFirst.get(1).data());
+        assertTrue(afterFirst.get(1).data().contains("\"attempt\":1"), afterFirst.get(1).data());
         assertEquals(List.of(), follow(alice, id, "3").get(30, TimeUnit.SECONDS), "an ended job's stream just closes");
     }
 
@@ -144,16 +151,18 @@ class JobEventsTest {
 
         given().auth().oauth2(alice.token()).accept("text/event-stream").get("/v1/compute/jobs/" + id + "/events")
                 .then().statusCode(429).contentType(ContentType.JSON)
-                .body("error", org.hamcrest.Matchers.containsString("4 event streams open already"));
+                .body("error", org.hamcrest.Matchers.containsString("4 streams open already"));
         var bob = registeredIdentity();
         String bobs = submit(bob);
         var bobsStream = follow(bob, bobs, null); // another identity is not held back: 200
         EventBusProbe.publish(Topics.JOB_COMPLETED, bobs,
-                JobCompleted.of(bobs, 1, "w", JobPhase.Succeeded, 0, "command exited with exit code 0", List.of()));
+                JobCompleted.of(bobs, 1, "w", JobPhase.Succeeded, JobReason.Completed, 0,
+                        "command exited with exit code 0", List.of(), null, null));
         bobsStream.get(30, TimeUnit.SECONDS);
 
         EventBusProbe.publish(Topics.JOB_COMPLETED, id,
-                JobCompleted.of(id, 1, "w", JobPhase.Succeeded, 0, "command exited with exit code 0", List.of()));
+                JobCompleted.of(id, 1, "w", JobPhase.Succeeded, JobReason.Completed, 0,
+                        "command exited with exit code 0", List.of(), null, null));
         for (var stream : open) {
             stream.get(30, TimeUnit.SECONDS);
         }

@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.parcel.events.DocumentAccessed;
 import dev.parcel.events.JobCompleted;
 import dev.parcel.events.JobPhase;
+import dev.parcel.events.JobReason;
 import dev.parcel.events.JobStatusReported;
 import dev.parcel.events.JobSubmitted;
 import dev.parcel.events.JobTerminationRequested;
@@ -97,14 +98,15 @@ class JobResourceTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> phaseOf(id).equals("Running"));
 
         EventBusProbe.publish(Topics.JOB_COMPLETED, id,
-                JobCompleted.of(id, 1, "worker-t", JobPhase.Succeeded, 0, "command exited with exit code 0",
-                        List.of()));
+                JobCompleted.of(id, 1, "worker-t", JobPhase.Succeeded, JobReason.Completed, 0,
+                        "command exited with exit code 0",
+                        List.of(), null, null));
         await().atMost(Duration.ofSeconds(30)).until(() -> phaseOf(id).equals("Succeeded"));
 
         // A replay and a late failure must not move a finished job; a fresh marker event shows they were read.
         EventBusProbe.publish(Topics.JOB_STATUS_REPORTED, id, running);
         EventBusProbe.publish(Topics.JOB_COMPLETED, id,
-                JobCompleted.of(id, 1, "worker-t", JobPhase.Failed, 1, "late", List.of()));
+                JobCompleted.of(id, 1, "worker-t", JobPhase.Failed, JobReason.Error, 1, "late", List.of(), null, null));
         String marker = submit(alice, jobSpec("marker", "-c", "true"));
         EventBusProbe.publish(Topics.JOB_STATUS_REPORTED, marker,
                 JobStatusReported.of(marker, 1, "worker-t", JobPhase.Running, null));
@@ -115,6 +117,44 @@ class JobResourceTest {
                 .body("status.phase", equalTo("Succeeded"))
                 .body("status.message", equalTo("command exited with exit code 0"))
                 .body("status.host", equalTo("worker-t"));
+    }
+
+    /** What a program reads of an ended job: exit code, reason, start and end, attempt; the message stays. */
+    @Test
+    void endedJobShowsItsOutcomeForPrograms() {
+        String id = submit(alice, jobSpec("outcome", "-c", "exit 3"));
+        EventBusProbe.publish(Topics.JOB_STATUS_REPORTED, id, JobStatusReported.of(id, 1, "worker-t",
+                JobPhase.Running, null));
+        await().atMost(Duration.ofSeconds(30)).until(() -> phaseOf(id).equals("Running"));
+        given().auth().oauth2(alice.token()).get("/v1/compute/jobs/" + id).then().statusCode(200)
+                .body("status.startedAt", notNullValue()).body("status.attempt", equalTo(1))
+                .body("status.exitCode", nullValue()).body("status.reason", nullValue());
+
+        Instant started = Instant.parse("2026-12-01T10:00:00Z");
+        EventBusProbe.publish(Topics.JOB_COMPLETED, id, JobCompleted.of(id, 1, "worker-t", JobPhase.Failed,
+                JobReason.Error, 3, "command failed with exit code 3", List.of(), started, started.plusSeconds(2)));
+        await().atMost(Duration.ofSeconds(30)).until(() -> phaseOf(id).equals("Failed"));
+
+        for (String path : List.of("/v1/compute/jobs/" + id, "/v1/compute/jobs/" + id + "/status")) {
+            given().auth().oauth2(alice.token()).get(path).then().statusCode(200)
+                    .body("status.message", equalTo("command failed with exit code 3"))
+                    .body("status.exitCode", equalTo(3))
+                    .body("status.reason", equalTo("Error"))
+                    .body("status.startedAt", equalTo("2026-12-01T10:00:00Z"))
+                    .body("status.finishedAt", equalTo("2026-12-01T10:00:02Z"))
+                    .body("status.attempt", equalTo(1));
+        }
+    }
+
+    @Test
+    void timeoutIsAWholeNumberOfSecondsMinutesOrHours() {
+        var spec = new java.util.HashMap<>(jobSpec("timed", "-c", "true"));
+        spec.put("timeout", "90 minutes");
+        given().auth().oauth2(alice.token()).contentType(ContentType.JSON).body(spec).post("/v1/compute/jobs")
+                .then().statusCode(400).body("error", containsString("timeout: must be a whole number"));
+        spec.put("timeout", "90m");
+        given().auth().oauth2(alice.token()).contentType(ContentType.JSON).body(spec).post("/v1/compute/jobs")
+                .then().statusCode(201).body("spec.timeout", equalTo("90m"));
     }
 
     /**
@@ -135,7 +175,8 @@ class JobResourceTest {
         EventBusProbe.publish(Topics.JOB_STATUS_REPORTED, id,
                 JobStatusReported.of(id, 1, "worker-lost", JobPhase.Running, "late"));
         EventBusProbe.publish(Topics.JOB_COMPLETED, id,
-                JobCompleted.of(id, 1, "worker-lost", JobPhase.Succeeded, 0, "late", List.of()));
+                JobCompleted.of(id, 1, "worker-lost", JobPhase.Succeeded, JobReason.Completed, 0, "late", List.of(),
+                        null, null));
         EventBusProbe.awaitConsumed("job-api.status-reported", Topics.JOB_STATUS_REPORTED, Duration.ofSeconds(30));
         EventBusProbe.awaitConsumed("job-api.completed", Topics.JOB_COMPLETED, Duration.ofSeconds(30));
         given().auth().oauth2(alice.token()).get("/v1/compute/jobs/" + id + "/status")
@@ -145,8 +186,9 @@ class JobResourceTest {
                 .body("status.host", nullValue());
 
         EventBusProbe.publish(Topics.JOB_COMPLETED, id,
-                JobCompleted.of(id, 2, "worker-live", JobPhase.Succeeded, 0, "command exited with exit code 0",
-                        List.of()));
+                JobCompleted.of(id, 2, "worker-live", JobPhase.Succeeded, JobReason.Completed, 0,
+                        "command exited with exit code 0",
+                        List.of(), null, null));
         await().atMost(Duration.ofSeconds(30)).until(() -> phaseOf(id).equals("Succeeded"));
     }
 
@@ -160,8 +202,9 @@ class JobResourceTest {
                 DocumentAccessed.of("Dinput2", "Iowner", alice.principal(), id));
         EventBusProbe.publish(Topics.DOCUMENT_ACCESSED, "Dother",
                 DocumentAccessed.of("Dother", "Iowner", alice.principal(), null));
-        EventBusProbe.publish(Topics.JOB_COMPLETED, id, JobCompleted.of(id, 1, "worker-t", JobPhase.Succeeded, 0,
-                "done", List.of(new JobCompleted.OutputDocument("Dresult", "result.csv"))));
+        EventBusProbe.publish(Topics.JOB_COMPLETED, id, JobCompleted.of(id, 1, "worker-t", JobPhase.Succeeded,
+                JobReason.Completed, 0,
+                "done", List.of(new JobCompleted.OutputDocument("Dresult", "result.csv")), null, null));
 
         await().atMost(Duration.ofSeconds(30)).until(() -> given().auth().oauth2(alice.token())
                 .get("/v1/compute/jobs/" + id).then().extract().jsonPath()
@@ -193,8 +236,9 @@ class JobResourceTest {
     void terminatingAFinishedJobChangesNothing() {
         String id = submit(alice, jobSpec("quick", "-c", "true"));
         EventBusProbe.publish(Topics.JOB_COMPLETED, id,
-                JobCompleted.of(id, 1, "worker-t", JobPhase.Succeeded, 0, "command exited with exit code 0",
-                        List.of()));
+                JobCompleted.of(id, 1, "worker-t", JobPhase.Succeeded, JobReason.Completed, 0,
+                        "command exited with exit code 0",
+                        List.of(), null, null));
         await().atMost(Duration.ofSeconds(30)).until(() -> phaseOf(id).equals("Succeeded"));
 
         given().auth().oauth2(alice.token()).delete("/v1/compute/jobs/" + id).then().statusCode(204);

@@ -43,6 +43,12 @@ class JobLifecycleTest {
     }
 
     @Test
+    void aWaitingJobHearsWhyItWaitsAgainWhenTheReasonChanges() {
+        assertTrue(JobLifecycle.accepts(Pending, 1, 1, Pending));
+        assertFalse(JobLifecycle.accepts(Pending, 2, 1, Pending), "not from an attempt it no longer waits for");
+    }
+
+    @Test
     void reportsOfTheLostAttemptArrivingAfterTheNewerOneAreDiscarded() {
         assertFalse(JobLifecycle.accepts(Pending, 2, 1, Running));
         assertFalse(JobLifecycle.accepts(Pending, 2, 1, Succeeded));

@@ -1,5 +1,6 @@
 package dev.parcel.scheduler.domain;
 
+import dev.parcel.events.JobReason;
 import dev.parcel.events.JobTerminationRequested;
 import java.util.ArrayList;
 
@@ -15,13 +16,14 @@ public sealed interface Rescheduling {
     record NextAttempt(String jobId, int attempt, String message) implements Rescheduling {
     }
 
-    /** The job ends with its lost attempt. */
-    record Ended(String jobId, int attempt, String workerId, String message) implements Rescheduling {
+    /** The job ends with its lost attempt: {@code Terminated} when its submitter asked, else {@code WorkerLost}. */
+    record Ended(String jobId, int attempt, String workerId, JobReason reason, String message)
+            implements Rescheduling {
     }
 
     static Rescheduling of(LostAttempt lost, int maxAttempts) {
         if (lost.terminationRequested()) {
-            return new Ended(lost.jobId(), lost.attempt(), lost.workerId(),
+            return new Ended(lost.jobId(), lost.attempt(), lost.workerId(), JobReason.Terminated,
                     JobTerminationRequested.TERMINATED_MESSAGE + " after its worker " + lost.workerId() + " was lost");
         }
         if (lost.attempt() >= maxAttempts) {
@@ -30,8 +32,8 @@ public sealed interface Rescheduling {
             String named = workers.size() == 1
                     ? "worker " + workers.get(0) + " was lost"
                     : "workers " + String.join(", ", workers) + " were lost";
-            return new Ended(lost.jobId(), lost.attempt(), lost.workerId(), named + "; gave up after "
-                    + lost.attempt() + (lost.attempt() == 1 ? " attempt" : " attempts"));
+            return new Ended(lost.jobId(), lost.attempt(), lost.workerId(), JobReason.WorkerLost,
+                    named + "; gave up after " + lost.attempt() + (lost.attempt() == 1 ? " attempt" : " attempts"));
         }
         int next = lost.attempt() + 1;
         return new NextAttempt(lost.jobId(), next,

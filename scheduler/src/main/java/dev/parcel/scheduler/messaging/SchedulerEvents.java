@@ -4,11 +4,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parcel.events.JobCompleted;
 import dev.parcel.events.JobPhase;
+import dev.parcel.events.JobReason;
 import dev.parcel.events.JobScheduled;
 import dev.parcel.events.JobSpec;
 import dev.parcel.events.JobTerminationRequested;
 import dev.parcel.scheduler.persistence.QueuedJobEntity;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -37,7 +39,7 @@ public class SchedulerEvents {
      * that waited, so the job-api takes it even after hearing that attempt was queued.
      */
     public static JobCompleted terminatedWhileQueued(String jobId, int attempt) {
-        return JobCompleted.of(jobId, attempt, null, JobPhase.Failed, null,
-                JobTerminationRequested.TERMINATED_MESSAGE + " before it started", List.of());
+        return JobCompleted.of(jobId, attempt, null, JobPhase.Failed, JobReason.Terminated, null,
+                JobTerminationRequested.TERMINATED_MESSAGE + " before it started", List.of(), null, Instant.now());
     }
 }

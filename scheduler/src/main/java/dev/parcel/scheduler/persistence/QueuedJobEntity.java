@@ -54,6 +54,10 @@ public class QueuedJobEntity extends PanacheEntityBase {
     @Column(name = "granted_memory_bytes")
     public Long grantedMemoryBytes;
 
+    /** Why it waits, as its submitter was last told; null when it was not told yet in this wait. */
+    @Column(name = "wait_reason")
+    public String waitReason;
+
     @Column(name = "submitted_at", nullable = false)
     public Instant submittedAt;
 

@@ -2,6 +2,7 @@ package dev.parcel.scheduler.domain;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.parcel.events.JobReason;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +21,8 @@ class ReschedulingTest {
     void jobThatLostItsLastAttemptEndsNamingEveryLostWorker() {
         var lost = new LostAttempt("J1", 3, "w3", List.of("w1", "w2"), false);
 
-        assertEquals(new Rescheduling.Ended("J1", 3, "w3", "workers w1, w2, w3 were lost; gave up after 3 attempts"),
+        assertEquals(new Rescheduling.Ended("J1", 3, "w3", JobReason.WorkerLost,
+                "workers w1, w2, w3 were lost; gave up after 3 attempts"),
                 Rescheduling.of(lost, MAX_ATTEMPTS));
     }
 
@@ -28,7 +30,8 @@ class ReschedulingTest {
     void aSingleAttemptAllowedEndsAtTheFirstLostWorker() {
         var lost = new LostAttempt("J1", 1, "w1", List.of(), false);
 
-        assertEquals(new Rescheduling.Ended("J1", 1, "w1", "worker w1 was lost; gave up after 1 attempt"),
+        assertEquals(new Rescheduling.Ended("J1", 1, "w1", JobReason.WorkerLost,
+                "worker w1 was lost; gave up after 1 attempt"),
                 Rescheduling.of(lost, 1));
     }
 
@@ -36,7 +39,8 @@ class ReschedulingTest {
     void terminatedJobOfALostWorkerEndsInsteadOfRunningAgain() {
         var lost = new LostAttempt("J1", 1, "w1", List.of(), true);
 
-        assertEquals(new Rescheduling.Ended("J1", 1, "w1", "terminated by its submitter after its worker w1 was lost"),
+        assertEquals(new Rescheduling.Ended("J1", 1, "w1", JobReason.Terminated,
+                "terminated by its submitter after its worker w1 was lost"),
                 Rescheduling.of(lost, MAX_ATTEMPTS));
     }
 }

@@ -1,12 +1,15 @@
 package dev.parcel.scheduler.messaging;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.parcel.events.JobCompleted;
 import dev.parcel.events.JobPhase;
+import dev.parcel.events.JobReason;
 import dev.parcel.events.JobScheduled;
 import dev.parcel.events.JobSpec;
+import dev.parcel.events.JobStatusReported;
 import dev.parcel.events.JobSubmitted;
 import dev.parcel.events.JobTerminationRequested;
 import dev.parcel.events.Topics;
@@ -120,8 +123,22 @@ class SchedulingFlowTest {
         EventBusProbe.assertNone(Topics.JOB_SCHEDULED, JobScheduled.class, e -> e.jobId().equals(second.jobId()),
                 Duration.ofSeconds(4));
 
+        // Its submitter is told why it waits, as the attempt it waits to become, and told once while that holds.
+        var told = EventBusProbe.await(Topics.JOB_STATUS_REPORTED, JobStatusReported.class,
+                e -> e.jobId().equals(second.jobId()), PATIENCE);
+        assertEquals(JobPhase.Pending, told.phase());
+        assertEquals(1, told.attempt());
+        assertTrue(told.message().startsWith("waiting for 1 cpu; the most free on any live worker is 0 cpus ("),
+                told.message());
+        EventBusProbe.publish(Topics.WORKER_HEARTBEAT, worker, WorkerHeartbeat.of(worker, 1, GIB, 1, GIB));
+        EventBusProbe.awaitConsumed("scheduler.heartbeat", Topics.WORKER_HEARTBEAT, PATIENCE);
+        assertThrows(AssertionError.class, () -> EventBusProbe.awaitAll(Topics.JOB_STATUS_REPORTED,
+                JobStatusReported.class, e -> e.jobId().equals(second.jobId()), 2, Duration.ofSeconds(3)),
+                "told again though the reason is the same");
+
         EventBusProbe.publish(Topics.JOB_COMPLETED, first.jobId(),
-                JobCompleted.of(first.jobId(), 1, worker, JobPhase.Succeeded, 0, "done", List.of()));
+                JobCompleted.of(first.jobId(), 1, worker, JobPhase.Succeeded, JobReason.Completed, 0, "done",
+                        List.of(), null, null));
         assertEquals(worker, scheduled(second.jobId()).workerId());
     }
 
