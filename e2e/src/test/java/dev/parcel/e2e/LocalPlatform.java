@@ -123,6 +123,35 @@ final class LocalPlatform implements BeforeAllCallback {
         parcel("down");
     }
 
+    /** What a command printed, apart, and how it exited. */
+    record Ran(int exitStatus, String out, String err) {
+    }
+
+    /** Runs {@code bin/parcel <arguments>} against this platform, as a user would in a shell, whatever its end. */
+    static Ran command(String... arguments) {
+        try {
+            Path out = Files.createTempFile(STATE, "command-", ".out");
+            Path err = Files.createTempFile(STATE, "command-", ".err");
+            var command = new java.util.ArrayList<String>();
+            command.add(ROOT.resolve("bin/parcel").toString());
+            command.addAll(java.util.List.of(arguments));
+            var builder = new ProcessBuilder(command).directory(ROOT.toFile())
+                    .redirectOutput(out.toFile()).redirectError(err.toFile());
+            builder.environment().putAll(ENVIRONMENT);
+            Process process = builder.start();
+            if (!process.waitFor(3, TimeUnit.MINUTES)) {
+                process.destroyForcibly();
+                throw new AssertionError("bin/parcel " + String.join(" ", arguments) + " did not end in 3 minutes");
+            }
+            return new Ran(process.exitValue(), Files.readString(out), Files.readString(err));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static String parcel(String... arguments) {
         try {
             Files.createDirectories(STATE);
