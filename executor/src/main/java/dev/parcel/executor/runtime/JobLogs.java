@@ -123,7 +123,8 @@ public class JobLogs {
         /** Bytes of the oldest lines dropped here because the document-store did not keep up. */
         private long droppedHere;
         private volatile boolean stopped;
-        private volatile boolean readToTheEnd;
+        /** Counted down once the reader has read to the end: the sender sends the rest at once, not a tick later. */
+        private final CountDownLatch readToTheEnd = new CountDownLatch(1);
         private volatile Followed reading;
         /** What was had of each stream, so that a line read again is not kept twice. */
         private final Map<String, LinesHad> had = new ConcurrentHashMap<>();
@@ -155,7 +156,7 @@ public class JobLogs {
             } catch (InterruptedException stopping) {
                 Thread.currentThread().interrupt();
             } finally {
-                readToTheEnd = true;
+                readToTheEnd.countDown();
             }
         }
 
@@ -183,9 +184,9 @@ public class JobLogs {
         /** Sends what the reader gathered as it goes, and everything once it has read to the end. */
         void sendAsItComes() {
             try {
-                while (!readToTheEnd && !stopped) {
+                while (readToTheEnd.getCount() > 0 && !stopped) {
                     sendWhatIsDue();
-                    Thread.sleep(SEND_CHECK.toMillis());
+                    readToTheEnd.await(SEND_CHECK.toMillis(), TimeUnit.MILLISECONDS);
                 }
                 sendAll();
             } catch (InterruptedException stopping) {
