@@ -2,6 +2,7 @@ package dev.parcel.documents;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import dev.parcel.events.IdentityRegistered;
@@ -9,7 +10,9 @@ import dev.parcel.events.Topics;
 import dev.parcel.testkit.EventBusProbe;
 import dev.parcel.testkit.SharedInfrastructure;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.net.URL;
 import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.List;
@@ -21,9 +24,23 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(SharedInfrastructure.class)
 class DocumentStoreServiceTest {
 
+    @TestHTTPResource(value = "health/ready", management = true)
+    URL readiness;
+
+    @TestHTTPResource(value = "metrics", management = true)
+    URL metrics;
+
     @Test
     void isReadyWithItsDatabaseAndBroker() {
-        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        given().get(readiness).then().statusCode(200).body("status", equalTo("UP"));
+    }
+
+    @Test
+    void answersHealthAndMetricsOnTheManagementPortOnly() {
+        given().get(metrics).then().statusCode(200).body(containsString("parcel_documents_stored "),
+                containsString("parcel_documents_stored_size_bytes "), containsString("parcel_outbox_depth "));
+        given().get("/q/health/ready").then().statusCode(404);
+        given().get("/q/metrics").then().statusCode(404);
     }
 
     @Test

@@ -127,10 +127,12 @@ final class Faults {
     /**
      * Stops the Docker engine (SIGTERM; with live restore its containers keep running) and starts it again with the
      * same command line, its output appended to the state directory's {@code logs/dockerd-restarted.log}; returns
-     * once it answers. A pid file of bin/parcel's that recorded the old engine records the new one.
+     * once it answers with live restore on, as before. A pid file of bin/parcel's that recorded the old engine
+     * records the new one. The engine is the one that answers on the default socket ({@code /var/run/docker.pid}),
+     * not whichever dockerd is oldest: a machine may run another.
      */
     static void restartDockerEngine() {
-        long pid = Long.parseLong(dev.parcel.testkit.HostCommands.run(List.of("pgrep", "-xo", "dockerd")).get(0));
+        long pid = defaultEnginePid();
         ProcessHandle engine = ProcessHandle.of(pid).orElseThrow();
         List<String> commandLine = engine.info().arguments().map(arguments -> {
             var command = new ArrayList<String>(List.of(engine.info().command().orElse("dockerd")));
@@ -155,11 +157,25 @@ final class Faults {
                 Thread.sleep(500);
             }
             recordRestartedEngine(pid, started.pid());
+            String liveRestore = String.join(" ", dev.parcel.testkit.HostCommands.docker("info", "--format",
+                    "{{.LiveRestoreEnabled}}")).strip();
+            if (!"true".equals(liveRestore)) {
+                throw new AssertionError("the Docker engine restarted as " + restarted + " without live restore ("
+                        + liveRestore + "), so it stops every container; see " + log);
+            }
         } catch (IOException | ExecutionException | TimeoutException e) {
             throw new IllegalStateException("could not restart the Docker engine", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    private static long defaultEnginePid() {
+        try {
+            return Long.parseLong(Files.readString(Path.of("/var/run/docker.pid")).strip());
+        } catch (IOException | NumberFormatException e) {
+            return Long.parseLong(dev.parcel.testkit.HostCommands.run(List.of("pgrep", "-xo", "dockerd")).get(0));
         }
     }
 
@@ -271,7 +287,8 @@ final class Faults {
 
     /** Null when the service on {@code port} is ready, else what it answered. */
     private static String readiness(int port) {
-        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
+        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + LocalPlatform.managementPort(port)
+                + "/q/health/ready"))
                 .timeout(Duration.ofSeconds(5)).build();
         try {
             HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());

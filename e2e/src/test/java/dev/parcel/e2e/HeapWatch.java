@@ -27,8 +27,8 @@ final class HeapWatch implements AutoCloseable {
     private void sample() {
         for (int port : peakBytes.keySet()) {
             try {
-                String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                        + "/q/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+                String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                        + LocalPlatform.managementPort(port) + "/q/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
                 long used = metrics.lines()
                         .filter(line -> line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\""))
                         .mapToLong(line -> (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))

@@ -49,6 +49,11 @@ final class LocalPlatform implements BeforeAllCallback {
         RestAssured.port = API_PORT;
     }
 
+    /** Where a service's health and metrics answer: bin/parcel puts its management interface 1000 ports up. */
+    static int managementPort(int servicePort) {
+        return servicePort + 1000;
+    }
+
     /** The checkout the platform was started from. */
     static Path root() {
         return ROOT;

@@ -8,15 +8,16 @@ import dev.parcel.executor.domain.ContainerDriver;
 import dev.parcel.executor.domain.ContainerDriver.EngineUnreachable;
 import dev.parcel.executor.domain.ContainerDriver.Exit;
 import dev.parcel.executor.domain.JobOutcome;
-import dev.parcel.executor.domain.RunLimit;
-import dev.parcel.executor.domain.OutputLimitExceeded;
 import dev.parcel.executor.domain.OutcomeReporter;
+import dev.parcel.executor.domain.OutputLimitExceeded;
+import dev.parcel.executor.domain.RunLimit;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
 
 /**
  * One attempt on this worker, from its placement (or from what a restart found of it) to its reported outcome and
@@ -104,6 +105,8 @@ final class AttemptFlow {
 
     /** Reports the outcome until acknowledged, records that, then destroys the sandbox; a stop leaves all of it. */
     private void settle(Steps steps) {
+        MDC.put("jobId", job.jobId());
+        MDC.put("attempt", job.attempt());
         try {
             var outcome = steps.run().map(ended -> ended.between(startedAt, exitedAt == null ? Instant.now()
                     : exitedAt));
@@ -116,6 +119,9 @@ final class AttemptFlow {
         } catch (RuntimeException e) {
             // The journal could not be written: the attempt stays unsettled, and the next start finishes it.
             LOG.errorf(e, "job %s attempt %d: could not be settled", job.jobId(), job.attempt());
+        } finally {
+            MDC.remove("jobId");
+            MDC.remove("attempt");
         }
     }
 

@@ -18,6 +18,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.health.Readiness;
 import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
 
 /**
  * How every consumer applies a record, so that no channel ever stops: the record is decoded and its version
@@ -33,6 +34,7 @@ public class EventIntake {
     private static final Duration FIRST_PAUSE = Duration.ofMillis(100);
     private static final Duration LONGEST_PAUSE = Duration.ofSeconds(10);
     private static final Logger LOG = Logger.getLogger(EventIntake.class);
+    private static final String JOB_TOPICS = "parcel.jobs.";
 
     private final ObjectMapper json;
     private final DeadLetters deadLetters;
@@ -56,6 +58,10 @@ public class EventIntake {
     /** Applies one record's event; {@code newestVersion} is the newest version of the event this consumer reads. */
     public <T extends ParcelEvent> Uni<Void> apply(ConsumerRecord<String, String> record, Class<T> type,
             int newestVersion, Function<T, Uni<Void>> effect) {
+        if (record.topic().startsWith(JOB_TOPICS) && record.key() != null) {
+            // Job events are keyed by job id; on the record's own Vert.x context, so every line logged for it has it.
+            MDC.put("jobId", record.key());
+        }
         return retried(record.topic(),
                 () -> effect.apply(EventDecoder.decode(json, record.value(), type, newestVersion)),
                 failure -> setAside(record, failure));

@@ -5,19 +5,20 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parcel.events.JobSpec;
 import dev.parcel.events.JobSubmitted;
 import dev.parcel.events.JobTerminationRequested;
+import dev.parcel.events.ResourceIds;
 import dev.parcel.events.Topics;
 import dev.parcel.events.jobspec.JobSpecRules;
-import dev.parcel.web.ApiProblem;
-import dev.parcel.events.ResourceIds;
-import dev.parcel.outbox.OutboxRelay;
 import dev.parcel.jobapi.domain.IdempotencyKey;
 import dev.parcel.jobapi.domain.JobStatus;
 import dev.parcel.jobapi.domain.SpecFingerprint;
+import dev.parcel.jobapi.operations.JobMetrics;
 import dev.parcel.jobapi.persistence.IdempotencyKeys;
 import dev.parcel.jobapi.persistence.IdentityEntity;
 import dev.parcel.jobapi.persistence.JobEntity;
 import dev.parcel.jobapi.persistence.StatusChanges;
 import dev.parcel.outbox.Outbox;
+import dev.parcel.outbox.OutboxRelay;
+import dev.parcel.web.ApiProblem;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -35,9 +36,11 @@ public class JobSubmissions {
     private final StatusChanges statusChanges;
     private final IdempotencyKeys idempotencyKeys;
     private final ObjectMapper json;
+    private final JobMetrics metrics;
 
     JobSubmissions(Outbox outbox, OutboxRelay relay, JobReads reads, StatusChanges statusChanges,
-            IdempotencyKeys idempotencyKeys, ObjectMapper json) {
+            IdempotencyKeys idempotencyKeys, ObjectMapper json, JobMetrics metrics) {
+        this.metrics = metrics;
         this.outbox = outbox;
         this.relay = relay;
         this.reads = reads;
@@ -74,6 +77,7 @@ public class JobSubmissions {
                 .invoke(submission -> {
                     if (submission.created()) {
                         relay.publishSoon();
+                        metrics.submitted();
                     }
                 });
     }

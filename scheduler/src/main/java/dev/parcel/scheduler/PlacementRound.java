@@ -4,6 +4,8 @@ import dev.parcel.events.JobPhase;
 import dev.parcel.events.JobScheduled;
 import dev.parcel.events.JobStatusReported;
 import dev.parcel.events.Topics;
+import dev.parcel.outbox.Outbox;
+import dev.parcel.outbox.OutboxRelay;
 import dev.parcel.scheduler.config.SchedulerConfig;
 import dev.parcel.scheduler.domain.Assignment;
 import dev.parcel.scheduler.domain.PendingJob;
@@ -14,19 +16,20 @@ import dev.parcel.scheduler.domain.Worker;
 import dev.parcel.scheduler.messaging.SchedulerEvents;
 import dev.parcel.scheduler.persistence.QueuedJobEntity;
 import dev.parcel.scheduler.persistence.SchedulerStore;
-import dev.parcel.outbox.Outbox;
-import dev.parcel.outbox.OutboxRelay;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.MultiEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -54,19 +57,20 @@ public class PlacementRound {
     private final OutboxRelay relay;
 
     private final MultiEmitter<? super Boolean> requests;
-    /** A worker past its lease is losing its jobs; it must not be given new ones meanwhile. */
-    private final Duration placeableFor;
+    private final Timer roundTime;
+    private final DistributionSummary roundPlacements;
 
     PlacementRound(SchedulerStore store, SchedulerConfig config, SchedulerEvents events, Outbox outbox,
-            OutboxRelay relay) {
+            OutboxRelay relay, MeterRegistry metrics) {
         this.store = store;
         this.config = config;
         this.events = events;
         this.outbox = outbox;
         this.relay = relay;
-        this.placeableFor = config.workerTimeout().compareTo(config.workerLease()) < 0
-                ? config.workerTimeout()
-                : config.workerLease();
+        this.roundTime = Timer.builder("parcel.placement.round")
+                .description("How long placement rounds take, from the lock to the commit").register(metrics);
+        this.roundPlacements = DistributionSummary.builder("parcel.placement.round.placed")
+                .description("How many jobs each placement round placed").register(metrics);
         var requested = new AtomicReference<MultiEmitter<? super Boolean>>();
         // One pass at a time (concatenate asks for the next request only when a pass ends); of the requests made
         // meanwhile only the latest is kept, so they become one more pass.
@@ -110,8 +114,9 @@ public class PlacementRound {
      */
     public Uni<Integer> run() {
         var told = new AtomicBoolean();
+        long started = System.nanoTime();
         return Panache.withTransaction(() -> store.lockPlacement()
-                .chain(() -> store.placeableWorkers(Instant.now().minus(placeableFor)))
+                .chain(() -> store.placeableWorkers(Instant.now().minus(config.placeableFor())))
                 .chain(workers -> store.oldestQueued(config.roundSize()).chain(queue -> {
                     var pending = pending(queue);
                     List<Assignment> plan = workers.stream().anyMatch(Worker::hasRoom)
@@ -123,6 +128,8 @@ public class PlacementRound {
                             WaitReasons.explain(pending, plan, workers)).invoke(told::set));
                 })))
                 .invoke(placed -> {
+                    roundTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+                    roundPlacements.record(placed);
                     if (placed > 0 || told.get()) {
                         relay.publishSoon();
                     }

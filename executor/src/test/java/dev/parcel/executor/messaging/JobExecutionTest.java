@@ -16,7 +16,9 @@ import dev.parcel.testkit.EventBusProbe;
 import dev.parcel.testkit.SharedInfrastructure;
 import dev.parcel.testkit.TestImages;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.net.URL;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -37,9 +39,12 @@ class JobExecutionTest {
         return Placements.completion(job);
     }
 
+    @TestHTTPResource(value = "health/ready", management = true)
+    URL readiness;
+
     @Test
     void isReadyOnlyWithItsDockerEngine() {
-        given().get("/q/health/ready").then().statusCode(200)
+        given().get(readiness).then().statusCode(200)
                 .body("checks.find { it.name == 'Docker engine' }.status", equalTo("UP"));
     }
 

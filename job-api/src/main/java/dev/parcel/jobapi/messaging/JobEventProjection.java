@@ -6,15 +6,16 @@ import dev.parcel.events.DocumentAccessed;
 import dev.parcel.events.JobCompleted;
 import dev.parcel.events.JobPhase;
 import dev.parcel.events.JobStatusReported;
+import dev.parcel.events.ParcelEvent;
+import dev.parcel.inbox.EventIntake;
+import dev.parcel.inbox.UnprocessableEvent;
 import dev.parcel.jobapi.domain.JobLifecycle;
 import dev.parcel.jobapi.domain.JobStatus;
+import dev.parcel.jobapi.operations.JobMetrics;
 import dev.parcel.jobapi.persistence.AccessedDocuments;
 import dev.parcel.jobapi.persistence.JobEntity;
 import dev.parcel.jobapi.persistence.ProcessedEvents;
 import dev.parcel.jobapi.persistence.StatusChanges;
-import dev.parcel.events.ParcelEvent;
-import dev.parcel.inbox.EventIntake;
-import dev.parcel.inbox.UnprocessableEvent;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -40,10 +41,12 @@ public class JobEventProjection {
     private final StatusChanges statusChanges;
     private final EventIntake intake;
     private final ObjectMapper json;
+    private final JobMetrics metrics;
 
     JobEventProjection(ProcessedEvents processed, AccessedDocuments accessed, StatusChanges statusChanges,
-            EventIntake intake, ObjectMapper json) {
+            EventIntake intake, ObjectMapper json, JobMetrics metrics) {
         this.intake = intake;
+        this.metrics = metrics;
         this.processed = processed;
         this.accessed = accessed;
         this.statusChanges = statusChanges;
@@ -55,7 +58,7 @@ public class JobEventProjection {
         return intake.apply(record, JobStatusReported.class, JobStatusReported.VERSION,
                 event -> Panache.withTransaction(() -> apply(event.eventId(), event.jobId(), JobStatus.reported(
                         requiredPhase(event.phase(), event), event.message(), event.workerId(), event.attempt(),
-                        event.occurredAt()))));
+                        event.occurredAt()), job -> { })).replaceWithVoid());
     }
 
     @Incoming("job-completed")
@@ -66,7 +69,11 @@ public class JobEventProjection {
                     event.attempt(), event.exitCode(), event.reason(), event.startedAt(),
                     event.finishedAt() == null ? event.occurredAt() : event.finishedAt());
             return Panache.withTransaction(() -> apply(event.eventId(), event.jobId(), status,
-                    job -> job.outputDocuments = outputs));
+                    job -> job.outputDocuments = outputs)).invoke(shown -> {
+                        if (shown && status.phase().isTerminal()) {
+                            metrics.ended(status);
+                        }
+                    }).replaceWithVoid();
         });
     }
 
@@ -86,28 +93,25 @@ public class JobEventProjection {
         return phase;
     }
 
-    private Uni<Void> apply(UUID eventId, String jobId, JobStatus status) {
-        return apply(eventId, jobId, status, job -> { });
-    }
-
-    private Uni<Void> apply(UUID eventId, String jobId, JobStatus status, Consumer<JobEntity> alsoOnAccept) {
+    /** The item is whether the job now shows {@code status}. */
+    private Uni<Boolean> apply(UUID eventId, String jobId, JobStatus status, Consumer<JobEntity> alsoOnAccept) {
         return processed.firstTime(eventId).chain(first -> !first
-                ? Uni.createFrom().voidItem()
+                ? Uni.createFrom().item(false)
                 // Locked: a job's progress and its completion arrive on two topics and are applied concurrently.
                 : JobEntity.<JobEntity>findById(jobId, LockModeType.PESSIMISTIC_WRITE).chain(job -> {
                     if (job == null) {
                         LOG.warnf("ignoring a report about unknown job %s", jobId);
-                        return Uni.createFrom().voidItem();
+                        return Uni.createFrom().item(false);
                     }
                     if (!JobLifecycle.accepts(job.phase, job.attempt, status.attempt(), status.phase())) {
-                        return Uni.createFrom().voidItem();
+                        return Uni.createFrom().item(false);
                     }
                     job.show(status);
                     job.updatedAt = Instant.now();
                     job.statusSeq += 1;
                     alsoOnAccept.accept(job);
                     return statusChanges.record(new StatusChanges.Change(job.id, job.statusSeq, status,
-                            job.updatedAt));
+                            job.updatedAt)).replaceWith(true);
                 }));
     }
 

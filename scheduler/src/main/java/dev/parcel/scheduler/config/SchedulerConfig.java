@@ -26,6 +26,11 @@ public interface SchedulerConfig {
     @WithDefault("30s")
     Duration workerLease();
 
+    /** How long after its latest heartbeat a worker may get new jobs: the shorter of its timeout and its lease. */
+    default Duration placeableFor() {
+        return workerTimeout().compareTo(workerLease()) < 0 ? workerTimeout() : workerLease();
+    }
+
     /** How often leases are checked (read by LeaseCheck's schedule). */
     @WithDefault("5s")
     Duration leaseCheckInterval();

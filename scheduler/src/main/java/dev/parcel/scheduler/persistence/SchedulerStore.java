@@ -119,6 +119,18 @@ public class SchedulerStore {
                 QueuedJobEntity.State.QUEUED).page(0, limit).list();
     }
 
+    /** How many jobs wait in the queue, and when the oldest of them was submitted (null when none waits). */
+    public record QueueSummary(long depth, Instant oldestSubmittedAt) {
+    }
+
+    public Uni<QueueSummary> queueSummary() {
+        return Panache.getSession().chain(session -> session.createQuery(
+                "select count(q), min(q.submittedAt) from QueuedJobEntity q where q.state = ?1", Object[].class)
+                .setParameter(1, QueuedJobEntity.State.QUEUED)
+                .getSingleResult())
+                .map(row -> new QueueSummary(((Number) row[0]).longValue(), (Instant) row[1]));
+    }
+
     /** Workers that may get new jobs (heard from since {@code heardSince}, not draining), with what their jobs use. */
     public Uni<List<Worker>> placeableWorkers(Instant heardSince) {
         Uni<List<WorkerEntity>> workers = WorkerEntity.list("lastHeartbeat >= ?1 and draining = false order by id",
