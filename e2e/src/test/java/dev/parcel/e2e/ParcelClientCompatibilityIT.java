@@ -22,25 +22,30 @@ class ParcelClientCompatibilityIT {
 
     @Test
     void publishedClientWorksUnchanged() throws Exception {
+        assertPublishedClientWorks(LocalPlatform.apiUrl(), "node-test.out");
+    }
+
+    /** Runs the published client's flow against the platform at {@code apiUrl}; its output goes to compat/target. */
+    static void assertPublishedClientWorks(String apiUrl, String output) throws IOException, InterruptedException {
         String image = TestImages.busybox();
         if (!Files.isDirectory(COMPAT.resolve("node_modules/@oasislabs/parcel"))) {
-            assertEquals(0, run(List.of("npm", "ci", "--no-audit", "--no-fund"), "npm-ci.out", image),
+            assertEquals(0, run(List.of("npm", "ci", "--no-audit", "--no-fund"), "npm-ci.out", apiUrl, image),
                     "npm ci failed; see " + COMPAT.resolve("target/npm-ci.out"));
         }
 
-        int exit = run(List.of("node", "--test", "parcel-client.test.mjs"), "node-test.out", image);
+        int exit = run(List.of("node", "--test", "parcel-client.test.mjs"), output, apiUrl, image);
 
-        System.out.println(Files.readString(COMPAT.resolve("target/node-test.out")));
-        assertEquals(0, exit, "the Parcel client's flow failed; see " + COMPAT.resolve("target/node-test.out"));
+        System.out.println(Files.readString(COMPAT.resolve("target").resolve(output)));
+        assertEquals(0, exit, "the Parcel client's flow failed; see " + COMPAT.resolve("target").resolve(output));
     }
 
-    private static int run(List<String> command, String output, String image) throws IOException,
+    private static int run(List<String> command, String output, String apiUrl, String image) throws IOException,
             InterruptedException {
         Files.createDirectories(COMPAT.resolve("target"));
         var builder = new ProcessBuilder(command).directory(COMPAT.toFile()).redirectErrorStream(true)
                 .redirectOutput(COMPAT.resolve("target").resolve(output).toFile());
-        builder.environment().put("PARCEL_API_URL", LocalPlatform.apiUrl());
-        builder.environment().put("PARCEL_STORAGE_URL", LocalPlatform.apiUrl() + "/storage");
+        builder.environment().put("PARCEL_API_URL", apiUrl);
+        builder.environment().put("PARCEL_STORAGE_URL", apiUrl + "/storage");
         builder.environment().put("PARCEL_TEST_IMAGE", image);
         Process process = builder.start();
         if (!process.waitFor(5, TimeUnit.MINUTES)) {
