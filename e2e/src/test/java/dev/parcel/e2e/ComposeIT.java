@@ -61,7 +61,9 @@ class ComposeIT {
             ParcelClientCompatibilityIT.assertPublishedClientWorks(API_URL, "node-test-compose.out");
 
             assertEquals(2, workers.size(), "two executors run: " + workers);
-            assertEquals(Set.copyOf(workers), hostsOfFourOneCpuJobs(api), "the jobs ran on both workers");
+            var alice = register(api);
+            assertEquals(Set.copyOf(workers), hostsOfFourOneCpuJobs(api, alice), "the jobs ran on both workers");
+            assertRefusedForItsNetwork(api, alice);
         } finally {
             compose("logs", "--no-color", "--timestamps");
             assertEquals(0, compose("down", "-v", "--timeout", "30"), "docker-compose down -v failed");
@@ -101,13 +103,33 @@ class ComposeIT {
                 .toList();
     }
 
-    /** Four jobs of one cpu each: one worker's two cpus hold two of them, so both workers get jobs. */
-    private static Set<String> hostsOfFourOneCpuJobs(RequestSpecification api) {
-        var submitter = new SelfIssuedIdentity();
+    private static SelfIssuedIdentity register(RequestSpecification api) {
+        var identity = new SelfIssuedIdentity();
         String id = given(api).contentType(ContentType.JSON)
-                .body(Map.of("tokenVerifiers", List.of(Map.of("publicKey", submitter.publicJwk()))))
+                .body(Map.of("tokenVerifiers", List.of(Map.of("publicKey", identity.publicJwk()))))
                 .post("/identities").then().statusCode(201).extract().path("id");
-        var alice = submitter.as(id);
+        return identity.as(id);
+    }
+
+    /**
+     * A containerized executor cannot install the host's firewall rules, so a job that asks for a network must not
+     * start there with less isolation than it asked for: it ends Failed, NotStarted, saying why.
+     */
+    private static void assertRefusedForItsNetwork(RequestSpecification api, SelfIssuedIdentity alice) {
+        String job = given(api).auth().oauth2(alice.token()).contentType(ContentType.JSON)
+                .body(Map.of("name", "networked", "image", TestImages.busybox(), "cmd", List.of("-c", "true"),
+                        "networkPolicy", Map.of("egress", List.of(Map.of("cidr", "198.18.255.254/32")))))
+                .post("/compute/jobs").then().statusCode(201).extract().path("id");
+        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500)).until(() -> "Failed".equals(
+                given(api).auth().oauth2(alice.token()).get("/compute/jobs/" + job).then().extract()
+                        .<String>path("status.phase")));
+        var status = given(api).auth().oauth2(alice.token()).get("/compute/jobs/" + job).then().extract().jsonPath();
+        assertEquals("NotStarted", status.getString("status.reason"), status.getString("status.message"));
+        System.out.println("ComposeIT: a job asking for a network: " + status.getString("status.message"));
+    }
+
+    /** Four jobs of one cpu each: one worker's two cpus hold two of them, so both workers get jobs. */
+    private static Set<String> hostsOfFourOneCpuJobs(RequestSpecification api, SelfIssuedIdentity alice) {
         List<String> jobs = IntStream.range(0, 4).mapToObj(i -> given(api).auth().oauth2(alice.token())
                 .contentType(ContentType.JSON).body(Map.of("name", "compose", "image", TestImages.busybox(),
                         "cmd", List.of("-c", "sleep 3"), "cpus", 1))

@@ -139,6 +139,12 @@ final class Faults {
             command.addAll(List.of(arguments));
             return (List<String>) command;
         }).orElse(List.of("dockerd", "--live-restore"));
+        if (!commandLine.contains("--live-restore") && !Files.exists(Path.of("/etc/docker/daemon.json"))) {
+            // Its command line as read back lacks the flag, and no configuration file sets it: the engine answered
+            // with live restore on (the callers check), so its command line was not read whole.
+            commandLine = new ArrayList<>(commandLine);
+            commandLine.add("--live-restore");
+        }
         engine.destroy();
         try {
             engine.onExit().get(60, TimeUnit.SECONDS);
