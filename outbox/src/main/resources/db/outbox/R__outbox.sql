@@ -26,3 +26,8 @@ CREATE TABLE IF NOT EXISTS outbox_parked (
     reason     text NOT NULL,
     parked_at  timestamptz NOT NULL DEFAULT now()
 );
+
+-- The W3C traceparent of the span that wrote the event (null: none), so the relay publishes it in that trace
+-- rather than in its own; kept when a row is parked, for whoever looks into it.
+ALTER TABLE outbox ADD COLUMN IF NOT EXISTS traceparent text;
+ALTER TABLE outbox_parked ADD COLUMN IF NOT EXISTS traceparent text;

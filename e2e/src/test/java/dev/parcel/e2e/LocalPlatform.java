@@ -26,17 +26,23 @@ final class LocalPlatform implements BeforeAllCallback {
     private static volatile int workers = 1;
     private static final Path ROOT = Path.of(System.getProperty("parcel.root", "..")).toAbsolutePath().normalize();
     private static final Path STATE = ROOT.resolve("e2e/target/parcel");
-    private static final Map<String, String> ENVIRONMENT = Map.of(
-            "PARCEL_STATE_DIR", STATE.toString(),
-            "PARCEL_KAFKA_PORT", Integer.toString(KAFKA_PORT),
-            "PARCEL_PG_PORT", Integer.toString(PG_PORT),
-            "PARCEL_API_PORT", Integer.toString(API_PORT),
-            "PARCEL_DOCUMENT_STORE_PORT", Integer.toString(DOCUMENT_STORE_PORT),
-            "PARCEL_SCHEDULER_PORT", Integer.toString(SCHEDULER_PORT),
-            "PARCEL_EXECUTOR_PORT", Integer.toString(EXECUTOR_PORT),
-            "PARCEL_EXECUTOR_WORKER_ID", "e2e-worker",
+    private static final Map<String, String> ENVIRONMENT = Map.ofEntries(
+            Map.entry("PARCEL_STATE_DIR", STATE.toString()),
+            Map.entry("PARCEL_KAFKA_PORT", Integer.toString(KAFKA_PORT)),
+            Map.entry("PARCEL_PG_PORT", Integer.toString(PG_PORT)),
+            Map.entry("PARCEL_API_PORT", Integer.toString(API_PORT)),
+            Map.entry("PARCEL_DOCUMENT_STORE_PORT", Integer.toString(DOCUMENT_STORE_PORT)),
+            Map.entry("PARCEL_SCHEDULER_PORT", Integer.toString(SCHEDULER_PORT)),
+            Map.entry("PARCEL_EXECUTOR_PORT", Integer.toString(EXECUTOR_PORT)),
+            Map.entry("PARCEL_EXECUTOR_WORKER_ID", "e2e-worker"),
             // Smaller than the largest document the tests move: a service that held a whole document would fail.
-            "PARCEL_SERVICE_HEAP", "160m");
+            Map.entry("PARCEL_SERVICE_HEAP", "160m"),
+            // Tracing on, exported to the TraceCollector of this JVM, for every service of the run: the exporter is
+            // chosen when a service starts, and the platform is started once for all the classes.
+            Map.entry("QUARKUS_OTEL_SDK_DISABLED", "false"),
+            Map.entry("QUARKUS_OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "http/protobuf"),
+            Map.entry("QUARKUS_OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "http://127.0.0.1:" + TraceCollector.PORT),
+            Map.entry("QUARKUS_OTEL_BSP_SCHEDULE_DELAY", "200ms"));
 
     @Override
     public void beforeAll(ExtensionContext context) {
@@ -109,6 +115,7 @@ final class LocalPlatform implements BeforeAllCallback {
      * fails with the output.
      */
     private static void up() {
+        TraceCollector.start();
         try {
             checkedUp();
         } catch (AssertionError | RuntimeException e) {

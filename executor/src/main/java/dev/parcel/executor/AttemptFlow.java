@@ -4,6 +4,7 @@ import dev.parcel.events.JobScheduled;
 import dev.parcel.events.jobspec.JobSpecRules;
 import dev.parcel.executor.domain.AttemptId;
 import dev.parcel.executor.domain.AttemptJournal;
+import dev.parcel.executor.domain.AttemptTracer;
 import dev.parcel.executor.domain.ContainerDriver;
 import dev.parcel.executor.domain.ContainerDriver.EngineUnreachable;
 import dev.parcel.executor.domain.ContainerDriver.Exit;
@@ -25,7 +26,8 @@ import org.jboss.logging.MDC;
  * the broker acknowledged the outcome and the journal says so, so a crash or a broker outage at any point leaves
  * the attempt for the next start to finish, never lost. Two things end an attempt from outside: its submitter's
  * termination (reported as such) and a newer attempt of the job (not reported at all: the attempt number fences
- * it). A worker that stops leaves its attempts as they are, for its next start.
+ * it). A worker that stops leaves its attempts as they are, for its next start. The attempt and its steps are
+ * spans in the trace its placement came in ({@link AttemptTracer}).
  */
 final class AttemptFlow {
     private static final Logger LOG = Logger.getLogger(AttemptFlow.class);
@@ -36,7 +38,10 @@ final class AttemptFlow {
     }
 
     private final JobScheduled job;
+    /** The W3C traceparent its placement came with; null when there was none. */
+    private final String traceparent;
     private final ContainerDriver driver;
+    private final AttemptTracer tracer;
     private final AttemptJournal journal;
     private final OutcomeReporter reporter;
     private final Settings settings;
@@ -47,10 +52,12 @@ final class AttemptFlow {
     private volatile Instant exitedAt;
     private volatile boolean superseded;
 
-    AttemptFlow(JobScheduled job, ContainerDriver driver, AttemptJournal journal, OutcomeReporter reporter,
-            Settings settings, BooleanSupplier stopping) {
+    AttemptFlow(JobScheduled job, String traceparent, ContainerDriver driver, AttemptTracer tracer,
+            AttemptJournal journal, OutcomeReporter reporter, Settings settings, BooleanSupplier stopping) {
         this.job = job;
+        this.traceparent = traceparent;
         this.driver = driver;
+        this.tracer = tracer;
         this.journal = journal;
         this.reporter = reporter;
         this.settings = settings;
@@ -107,7 +114,7 @@ final class AttemptFlow {
     private void settle(Steps steps) {
         MDC.put("jobId", job.jobId());
         MDC.put("attempt", job.attempt());
-        try {
+        try (var attempt = tracer.attempt(job, traceparent)) {
             var outcome = steps.run().map(ended -> ended.between(startedAt, exitedAt == null ? Instant.now()
                     : exitedAt));
             if (outcome.isPresent() && !superseded && reportUntilAcknowledged(outcome.get())) {
@@ -135,8 +142,12 @@ final class AttemptFlow {
         }
         while (true) {
             try {
-                driver.create(job);
-                driver.stageInputs(job);
+                try (var step = tracer.step("create")) {
+                    driver.create(job);
+                }
+                try (var step = tracer.step("stage")) {
+                    driver.stageInputs(job);
+                }
                 if (superseded) {
                     return Optional.empty();
                 }
@@ -146,7 +157,9 @@ final class AttemptFlow {
                 }
                 reportRunning();
                 startedAt = Instant.now();
-                driver.start(job);
+                try (var step = tracer.step("start")) {
+                    driver.start(job);
+                }
                 driver.followLogs(job, false);
                 break;
             } catch (EngineUnreachable e) {
@@ -173,8 +186,10 @@ final class AttemptFlow {
         if (journal.isTerminationRequested(job.jobId())) {
             withEngine(() -> driver.kill(job, settings.killGrace()));
         }
-        Optional<Exit> exit = withEngine(() -> driver.awaitExit(job, nonNegative(Duration.between(Instant.now(),
-                deadline))));
+        Optional<Exit> exit;
+        try (var step = tracer.step("wait")) {
+            exit = withEngine(() -> driver.awaitExit(job, nonNegative(Duration.between(Instant.now(), deadline))));
+        }
         if (superseded) {
             return Optional.empty();
         }
@@ -190,7 +205,7 @@ final class AttemptFlow {
             return Optional.of(JobOutcome.terminated(true));
         }
         var outcome = JobOutcome.ofExitedContainer(exit.get().code(), exit.get().oomKilled(), job.memoryBytes());
-        try {
+        try (var step = tracer.step("outputs")) {
             return Optional.of(outcome.withOutputs(withEngine(() -> driver.collectOutputs(job))));
         } catch (OutputLimitExceeded e) {
             return Optional.of(JobOutcome.outputsOverLimit(outcome.exitCode(), e.getMessage()));

@@ -3,6 +3,7 @@ package dev.parcel.executor;
 import dev.parcel.events.JobScheduled;
 import dev.parcel.executor.domain.AttemptId;
 import dev.parcel.executor.domain.AttemptJournal;
+import dev.parcel.executor.domain.AttemptTracer;
 import dev.parcel.executor.domain.ContainerDriver;
 import dev.parcel.executor.domain.ContainerDriver.EngineUnreachable;
 import dev.parcel.executor.domain.ContainerDriver.Found;
@@ -28,6 +29,7 @@ final class AttemptSupervisor {
     private static final Logger LOG = Logger.getLogger(AttemptSupervisor.class);
 
     private final ContainerDriver driver;
+    private final AttemptTracer tracer;
     private final AttemptJournal journal;
     private final OutcomeReporter reporter;
     private final AttemptFlow.Settings settings;
@@ -36,9 +38,10 @@ final class AttemptSupervisor {
     private final CountDownLatch recovered = new CountDownLatch(1);
     private volatile boolean stopping;
 
-    AttemptSupervisor(ContainerDriver driver, AttemptJournal journal, OutcomeReporter reporter,
+    AttemptSupervisor(ContainerDriver driver, AttemptTracer tracer, AttemptJournal journal, OutcomeReporter reporter,
             AttemptFlow.Settings settings, ExecutorService threads) {
         this.driver = driver;
+        this.tracer = tracer;
         this.journal = journal;
         this.reporter = reporter;
         this.settings = settings;
@@ -48,15 +51,16 @@ final class AttemptSupervisor {
     /**
      * Any placement on the bus: an older attempt of its job held here is superseded, and one for this worker is
      * journaled and run. False when this worker is stopping and took nothing: the placement must not be
-     * acknowledged, so that it is delivered again after the restart.
+     * acknowledged, so that it is delivered again after the restart. {@code traceparent}: the trace the placement
+     * came in (null: none), which its attempt joins.
      */
-    boolean placed(JobScheduled placement) {
+    boolean placed(JobScheduled placement, String traceparent) {
         if (stopping) {
             return false;
         }
         supersedeOlderThan(placement);
         if (settings.workerId().equals(placement.workerId()) && journal.accept(placement)) {
-            startFlow(placement, flow -> flow.run(false));
+            startFlow(placement, traceparent, flow -> flow.run(false));
         }
         return true;
     }
@@ -104,10 +108,10 @@ final class AttemptSupervisor {
         for (JobScheduled attempt : journal.unsettled()) {
             var container = found.get(AttemptId.of(attempt));
             if (container == null || container.state() == State.CREATED) {
-                startFlow(attempt, flow -> flow.run(true));
+                startFlow(attempt, null, flow -> flow.run(true));
                 rerun++;
             } else {
-                startFlow(attempt, flow -> flow.resume(container.startedAt().orElseThrow()));
+                startFlow(attempt, null, flow -> flow.resume(container.startedAt().orElseThrow()));
                 resumed++;
             }
         }
@@ -149,9 +153,11 @@ final class AttemptSupervisor {
         }
     }
 
-    private void startFlow(JobScheduled attempt, Consumer<AttemptFlow> step) {
+    /** Recovery has no trace to give: the journal and the containers' labels do not keep the placements' traces. */
+    private void startFlow(JobScheduled attempt, String traceparent, Consumer<AttemptFlow> step) {
         var id = AttemptId.of(attempt);
-        var flow = new AttemptFlow(attempt, driver, journal, reporter, settings, () -> stopping);
+        var flow = new AttemptFlow(attempt, traceparent, driver, tracer, journal, reporter, settings,
+                () -> stopping);
         if (live.putIfAbsent(id, flow) != null) {
             return;
         }

@@ -6,6 +6,7 @@ import dev.parcel.executor.config.ExecutorConfig;
 import dev.parcel.executor.messaging.MissedPlacements;
 import dev.parcel.executor.messaging.StatusReporter;
 import dev.parcel.executor.persistence.FileAttemptJournal;
+import dev.parcel.executor.runtime.AttemptSpans;
 import dev.parcel.executor.runtime.DockerDriver;
 import dev.parcel.executor.runtime.JobTokenIssuer;
 import io.quarkus.runtime.ShutdownEvent;
@@ -46,13 +47,14 @@ public class JobRunner {
         }
     });
 
-    JobRunner(DockerDriver driver, StatusReporter reporter, MissedPlacements missedPlacements, JobTokenIssuer tokens,
-            ExecutorConfig config, ObjectMapper json) {
+    JobRunner(DockerDriver driver, AttemptSpans spans, StatusReporter reporter, MissedPlacements missedPlacements,
+            JobTokenIssuer tokens, ExecutorConfig config, ObjectMapper json) {
         this.missedPlacements = missedPlacements;
         this.journal = new FileAttemptJournal(Path.of(config.stateDir()), config.journalRetention(), json,
                 Clock.systemUTC());
-        this.supervisor = new AttemptSupervisor(driver, journal, reporter, new AttemptFlow.Settings(config.workerId(),
-                config.maxRunTime(), config.killGracePeriod(), tokens.canIssue(), FIRST_PAUSE, LONGEST_PAUSE), threads);
+        this.supervisor = new AttemptSupervisor(driver, spans, journal, reporter,
+                new AttemptFlow.Settings(config.workerId(), config.maxRunTime(), config.killGracePeriod(),
+                        tokens.canIssue(), FIRST_PAUSE, LONGEST_PAUSE), threads);
     }
 
     /**
@@ -67,8 +69,8 @@ public class JobRunner {
     }
 
     /** See {@link AttemptSupervisor#placed}: false means do not acknowledge it. */
-    public boolean placed(JobScheduled placement) {
-        return supervisor.placed(placement);
+    public boolean placed(JobScheduled placement, String traceparent) {
+        return supervisor.placed(placement, traceparent);
     }
 
     public void terminationRequested(String jobId) {

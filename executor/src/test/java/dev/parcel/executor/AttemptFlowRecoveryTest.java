@@ -113,12 +113,12 @@ class AttemptFlowRecoveryTest {
     void placementReplayedAfterItsOutcomeWasReportedIsNotRunAgain() throws Exception {
         var job = placement("exit 0");
         var first = started();
-        first.supervisor.placed(job);
+        first.supervisor.placed(job, null);
         completion(job);
         timeline.await("destroy " + AttemptId.of(job), PATIENCE);
         first.killNine();
 
-        started().supervisor.placed(job);
+        started().supervisor.placed(job, null);
         Thread.sleep(200);
 
         assertEquals(1, timeline.count("create " + AttemptId.of(job)));
@@ -140,10 +140,10 @@ class AttemptFlowRecoveryTest {
     void attemptPlacedAgainElsewhereIsKilledAndNotReported() throws Exception {
         var first = placement("J-superseded", 1, THIS_WORKER, "run");
         var worker = started();
-        worker.supervisor.placed(first);
+        worker.supervisor.placed(first, null);
         timeline.await("await " + AttemptId.of(first), PATIENCE);
 
-        worker.supervisor.placed(placement("J-superseded", 2, OTHER_WORKER, "run"));
+        worker.supervisor.placed(placement("J-superseded", 2, OTHER_WORKER, "run"), null);
 
         timeline.await("destroy " + AttemptId.of(first), PATIENCE);
         Thread.sleep(100);
@@ -159,7 +159,7 @@ class AttemptFlowRecoveryTest {
         driver.leave(first, State.RUNNING);
 
         var worker = restart();
-        worker.supervisor.placed(placement("J-superseded", 2, OTHER_WORKER, "run"));
+        worker.supervisor.placed(placement("J-superseded", 2, OTHER_WORKER, "run"), null);
         worker.supervisor.recover(List.of());
 
         timeline.await("destroy " + AttemptId.of(first), PATIENCE);
@@ -193,7 +193,7 @@ class AttemptFlowRecoveryTest {
     void gracefulStopLeavesRunningJobsRunningAndTheNextStartReportsThem() throws Exception {
         var job = placement("run");
         var first = started();
-        first.supervisor.placed(job);
+        first.supervisor.placed(job, null);
         timeline.await("await " + AttemptId.of(job), PATIENCE);
 
         first.supervisor.stop();
@@ -201,7 +201,7 @@ class AttemptFlowRecoveryTest {
 
         assertTrue(reporter.completed.isEmpty(), "a stopping worker reports nothing: " + timeline.entries());
         assertEquals(State.RUNNING, driver.stateOf(job));
-        assertFalse(first.supervisor.placed(placement("exit 0")), "a stopping worker takes no placement");
+        assertFalse(first.supervisor.placed(placement("exit 0"), null), "a stopping worker takes no placement");
         driver.exit(job, 0);
 
         started();
@@ -213,7 +213,7 @@ class AttemptFlowRecoveryTest {
     void terminationHeardWhileTheWorkerWasStoppingEndsTheJobAfterTheRestart() throws Exception {
         var job = placement("run");
         var first = started();
-        first.supervisor.placed(job);
+        first.supervisor.placed(job, null);
         timeline.await("await " + AttemptId.of(job), PATIENCE);
         first.supervisor.stop();
         first.journal.requestTermination(job.jobId());

@@ -61,7 +61,7 @@ class AttemptFlowTest {
     void outcomeIsReportedBeforeTheSandboxIsDestroyed() throws Exception {
         var job = placement("exit 0");
 
-        worker().supervisor.placed(job);
+        worker().supervisor.placed(job, null);
 
         assertEquals("completed " + AttemptId.of(job) + " Succeeded: command exited with exit code 0", completion(job));
         awaitDestroyed(job);
@@ -77,7 +77,7 @@ class AttemptFlowTest {
     void failingCommandIsReportedWithItsExitCode() throws Exception {
         var job = placement("exit 3");
 
-        worker().supervisor.placed(job);
+        worker().supervisor.placed(job, null);
 
         assertTrue(completion(job).endsWith("Failed: command failed with exit code 3"), completion(job));
         assertEquals(3, reporter.completed.get(AttemptId.of(job)).exitCode());
@@ -88,7 +88,7 @@ class AttemptFlowTest {
         var job = placement("exit 0");
         reporter.refusalsLeft.set(1_000_000);
 
-        worker().supervisor.placed(job);
+        worker().supervisor.placed(job, null);
         timeline.await("await " + AttemptId.of(job), PATIENCE);
         Thread.sleep(300);
         assertFalse(timeline.contains("destroy " + AttemptId.of(job)), "destroyed while its outcome was unreported");
@@ -104,10 +104,10 @@ class AttemptFlowTest {
     void replayedPlacementRunsOnce() throws Exception {
         var job = placement("exit 0");
 
-        worker().supervisor.placed(job);
-        worker().supervisor.placed(job);
+        worker().supervisor.placed(job, null);
+        worker().supervisor.placed(job, null);
         completion(job);
-        worker().supervisor.placed(job);
+        worker().supervisor.placed(job, null);
         awaitDestroyed(job);
         Thread.sleep(100);
 
@@ -120,7 +120,7 @@ class AttemptFlowTest {
         var job = placement("exit 0");
 
         worker().supervisor.terminationRequested(job.jobId());
-        worker().supervisor.placed(job);
+        worker().supervisor.placed(job, null);
 
         assertTrue(completion(job).endsWith("Failed: terminated by its submitter before it started"));
         assertFalse(timeline.contains("start " + AttemptId.of(job)));
@@ -132,7 +132,7 @@ class AttemptFlowTest {
         var job = placement("run");
         driver.afterStart = started -> worker().supervisor.terminationRequested(started.jobId());
 
-        worker().supervisor.placed(job);
+        worker().supervisor.placed(job, null);
 
         assertTrue(completion(job).endsWith("Failed: terminated by its submitter while it ran"), completion(job));
         assertTrue(timeline.contains("kill " + AttemptId.of(job)));
@@ -142,7 +142,7 @@ class AttemptFlowTest {
     @Test
     void terminationWhileItRunsKillsTheContainer() throws Exception {
         var job = placement("run");
-        worker().supervisor.placed(job);
+        worker().supervisor.placed(job, null);
         timeline.await("await " + AttemptId.of(job), PATIENCE);
 
         worker().supervisor.terminationRequested(job.jobId());
@@ -157,7 +157,7 @@ class AttemptFlowTest {
         worker.supervisor.recover(List.of());
         var job = placement("run");
 
-        worker.supervisor.placed(job);
+        worker.supervisor.placed(job, null);
 
         assertTrue(completion(job).contains("Failed: killed: it ran longer than this worker's maximum run time"),
                 completion(job));
@@ -173,7 +173,7 @@ class AttemptFlowTest {
                 new JobSpec(spec.name(), spec.image(), spec.cmd(), null, null, spec.outputDocuments(), null, null,
                         null, "1s"));
 
-        worker().supervisor.placed(job);
+        worker().supervisor.placed(job, null);
 
         assertTrue(completion(job).endsWith("Failed: killed: it ran longer than its timeout of 1s"), completion(job));
         var reported = reporter.completed.get(AttemptId.of(job));
@@ -191,8 +191,8 @@ class AttemptFlowTest {
                 new JobSpec("test", "parcel-test/busybox", List.of("exit 0"), java.util.Map.of("LD_PRELOAD", "x"),
                         null, null, null, null, null));
 
-        worker().supervisor.placed(ran);
-        worker().supervisor.placed(refused);
+        worker().supervisor.placed(ran, null);
+        worker().supervisor.placed(refused, null);
         completion(ran);
         completion(refused);
 
@@ -211,7 +211,7 @@ class AttemptFlowTest {
                 new JobSpec("test", "parcel-test/busybox", List.of("exit 0"), java.util.Map.of("PATH", "/x"), null,
                         null, null, null, null));
 
-        worker().supervisor.placed(job);
+        worker().supervisor.placed(job, null);
 
         assertTrue(completion(job).contains("PATH"), completion(job));
         assertFalse(timeline.contains("create " + AttemptId.of(job)));
@@ -240,7 +240,7 @@ class AttemptFlowTest {
         driver.failAt(step, failure);
         var job = placement("exit 0");
 
-        worker().supervisor.placed(job);
+        worker().supervisor.placed(job, null);
 
         assertTrue(completion(job).endsWith(reported), completion(job));
         awaitDestroyed(job);
@@ -251,7 +251,7 @@ class AttemptFlowTest {
     @Test
     void engineRestartWhileTheJobRunsDoesNotFailIt() throws Exception {
         var job = placement("run");
-        worker().supervisor.placed(job);
+        worker().supervisor.placed(job, null);
         timeline.await("await " + AttemptId.of(job), PATIENCE);
 
         driver.engineDown = true;
@@ -270,7 +270,7 @@ class AttemptFlowTest {
         var job = placement("exit 0");
         driver.failOnceAt(step, new ContainerDriver.EngineUnreachable(new IOException("no response")));
 
-        worker().supervisor.placed(job);
+        worker().supervisor.placed(job, null);
 
         assertTrue(completion(job).endsWith("Succeeded: command exited with exit code 0"), completion(job));
         awaitDestroyed(job);
@@ -279,7 +279,7 @@ class AttemptFlowTest {
     @Test
     void engineAwayWhenTheJobEndsDelaysItsReportOnly() throws Exception {
         var job = placement("run");
-        worker().supervisor.placed(job);
+        worker().supervisor.placed(job, null);
         timeline.await("await " + AttemptId.of(job), PATIENCE);
 
         driver.engineDown = true;

@@ -30,8 +30,9 @@ final class TestWorker implements AutoCloseable {
 
     TestWorker(Path stateDir, FakeDriver driver, FakeReporter reporter, Duration maxRunTime) {
         journal = new FileAttemptJournal(stateDir, Duration.ofDays(1), JSON, Clock.systemUTC());
-        supervisor = new AttemptSupervisor(driver, journal, reporter, new AttemptFlow.Settings(THIS_WORKER,
-                maxRunTime, Duration.ZERO, true, Duration.ofMillis(5), Duration.ofMillis(50)), threads);
+        supervisor = new AttemptSupervisor(driver, NoSpans.TRACER, journal, reporter,
+                new AttemptFlow.Settings(THIS_WORKER, maxRunTime, Duration.ZERO, true, Duration.ofMillis(5),
+                        Duration.ofMillis(50)), threads);
     }
 
     TestWorker(Path stateDir, FakeDriver driver, FakeReporter reporter) {

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.TracingMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -14,6 +15,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -44,6 +46,11 @@ import org.jboss.logging.Logger;
  *
  * <p>A batch that has not finished within {@code parcel.outbox.batch-timeout} is rolled back too, whatever it
  * waits for: every later sweep would otherwise be skipped behind it, and the outbox would stop draining.
+ *
+ * <p>Each record is published in the trace its row was written in: the connector's producer span is made a child of
+ * the row's {@code traceparent} and puts its own in the record's headers. Left to itself the connector would take
+ * whatever context is current, which is the relay's, or that of the request that happened to call
+ * {@link #publishSoon()}.
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -59,10 +66,10 @@ public class OutboxRelay {
     static final String CLAIM = """
             DELETE FROM outbox WHERE id = ANY (ARRAY(
                 SELECT id FROM outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED))
-            RETURNING id, topic, event_key, event_type, payload, created_at""";
+            RETURNING id, topic, event_key, event_type, payload, created_at, traceparent""";
     private static final String PARK = """
-            INSERT INTO outbox_parked (id, topic, event_key, event_type, payload, created_at, reason)
-            VALUES ($1, $2, $3, $4, $5, $6, $7)""";
+            INSERT INTO outbox_parked (id, topic, event_key, event_type, payload, created_at, reason, traceparent)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)""";
 
     private final Pool database;
     private final MutinyEmitter<String> kafka;
@@ -211,6 +218,7 @@ public class OutboxRelay {
                         row.getString("event_type").getBytes(StandardCharsets.UTF_8))))
                 .build();
         Message<String> message = Message.of(payload).addMetadata(metadata)
+                .addMetadata(TracingMetadata.withCurrent(TraceParent.parent(row.getString("traceparent"))))
                 .withAck(this::settled).withNack(failure -> settled());
         // Counted once handed over: a batch that gave up before subscribing to a send never sent it.
         return Uni.createFrom().deferred(() -> {
@@ -246,9 +254,10 @@ public class OutboxRelay {
         }
         var parameters = refused.stream().map(outcome -> {
             Row row = outcome.row();
-            return Tuple.tuple(List.<Object>of(row.getLong("id"), row.getString("topic"), row.getString("event_key"),
-                    row.getString("event_type"), row.getString("payload"), row.getOffsetDateTime("created_at"),
-                    outcome.refusal().get()));
+            // Not List.of: a row written outside any trace has no traceparent.
+            return Tuple.tuple(Arrays.<Object>asList(row.getLong("id"), row.getString("topic"),
+                    row.getString("event_key"), row.getString("event_type"), row.getString("payload"),
+                    row.getOffsetDateTime("created_at"), outcome.refusal().get(), row.getString("traceparent")));
         }).toList();
         return connection.preparedQuery(PARK).executeBatch(parameters).invoke(() -> refused.forEach(outcome -> {
             Row row = outcome.row();

@@ -20,6 +20,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -140,9 +141,13 @@ public class LeaseCheck {
         }
         LOG.infof("%d job(s) lost their worker: %d queued again, %d ended", jobs.size(), requeued.size(),
                 ended.size());
+        // In each job's own trace: the check runs in none.
+        Map<String, String> traces = new HashMap<>();
+        jobs.forEach(job -> traces.put(job.jobId, job.traceparent));
         return store.recordLost(lost)
-                .chain(() -> outbox.appendAll(Topics.JOB_STATUS_REPORTED, requeued))
-                .chain(() -> outbox.appendAll(Topics.JOB_COMPLETED, ended))
+                .chain(() -> outbox.appendAll(Topics.JOB_STATUS_REPORTED, requeued,
+                        report -> traces.get(report.jobId())))
+                .chain(() -> outbox.appendAll(Topics.JOB_COMPLETED, ended, completed -> traces.get(completed.jobId())))
                 .replaceWith(jobs.size());
     }
 }

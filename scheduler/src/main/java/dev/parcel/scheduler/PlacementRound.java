@@ -6,6 +6,7 @@ import dev.parcel.events.JobStatusReported;
 import dev.parcel.events.Topics;
 import dev.parcel.outbox.Outbox;
 import dev.parcel.outbox.OutboxRelay;
+import dev.parcel.outbox.TraceParent;
 import dev.parcel.scheduler.config.SchedulerConfig;
 import dev.parcel.scheduler.domain.Assignment;
 import dev.parcel.scheduler.domain.PendingJob;
@@ -19,6 +20,8 @@ import dev.parcel.scheduler.persistence.SchedulerStore;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
@@ -27,6 +30,7 @@ import io.smallrye.mutiny.subscription.MultiEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +49,9 @@ import org.jboss.logging.Logger;
  * <p>Events only {@link #request()} rounds: requests made while rounds run are coalesced into one more, and rounds
  * repeat while each fills up, so a burst of events costs a few rounds, the events are consumed at their own pace,
  * and a long queue drains without waiting for the next event.
+ *
+ * <p>A round works for many jobs at once, so it is in no job's trace; each placement is, as a span of its own
+ * ({@code place}) under the trace its job was submitted in, and its JobScheduled is published in that span's trace.
  */
 @ApplicationScoped
 public class PlacementRound {
@@ -55,14 +62,16 @@ public class PlacementRound {
     private final SchedulerEvents events;
     private final Outbox outbox;
     private final OutboxRelay relay;
+    private final Tracer tracer;
 
     private final MultiEmitter<? super Boolean> requests;
     private final Timer roundTime;
     private final DistributionSummary roundPlacements;
 
     PlacementRound(SchedulerStore store, SchedulerConfig config, SchedulerEvents events, Outbox outbox,
-            OutboxRelay relay, MeterRegistry metrics) {
+            OutboxRelay relay, Tracer tracer, MeterRegistry metrics) {
         this.store = store;
+        this.tracer = tracer;
         this.config = config;
         this.events = events;
         this.outbox = outbox;
@@ -150,7 +159,8 @@ public class PlacementRound {
         });
         return reports.isEmpty()
                 ? Uni.createFrom().item(false)
-                : outbox.appendAll(Topics.JOB_STATUS_REPORTED, reports).replaceWith(true);
+                : outbox.appendAll(Topics.JOB_STATUS_REPORTED, reports, report -> byId.get(report.jobId()).traceparent)
+                        .replaceWith(true);
     }
 
     private Uni<Integer> assign(Map<String, QueuedJobEntity> byId, List<Assignment> plan) {
@@ -158,6 +168,7 @@ public class PlacementRound {
             return Uni.createFrom().item(0);
         }
         Instant now = Instant.now();
+        Map<String, String> traces = new HashMap<>();
         List<JobScheduled> placements = plan.stream().map(assignment -> {
             QueuedJobEntity job = byId.get(assignment.jobId());
             job.state = QueuedJobEntity.State.SCHEDULED;
@@ -166,9 +177,27 @@ public class PlacementRound {
             job.grantedCpus = assignment.granted().cpus();
             job.grantedMemoryBytes = assignment.granted().memoryBytes();
             job.updatedAt = now;
-            return events.scheduled(job);
+            JobScheduled placement = events.scheduled(job);
+            traces.put(job.jobId, traced(job));
+            return placement;
         }).toList();
-        return outbox.appendAll(Topics.JOB_SCHEDULED, placements).replaceWith(plan.size());
+        return outbox.appendAll(Topics.JOB_SCHEDULED, placements, placement -> traces.get(placement.jobId()))
+                .replaceWith(plan.size());
+    }
+
+    /** The traceparent of the job's {@code place} span; null (no span) for a job submitted untraced. */
+    private String traced(QueuedJobEntity job) {
+        if (job.traceparent == null) {
+            return null;
+        }
+        Span place = tracer.spanBuilder("place")
+                .setParent(TraceParent.parent(job.traceparent))
+                .setAttribute("parcel.job.id", job.jobId)
+                .setAttribute("parcel.job.attempt", job.attempt)
+                .setAttribute("parcel.worker.id", job.workerId)
+                .startSpan();
+        place.end();
+        return TraceParent.of(place.getSpanContext());
     }
 
     private static List<PendingJob> pending(List<QueuedJobEntity> queue) {

@@ -7,7 +7,9 @@ import dev.parcel.inbox.EventIntake;
 import dev.parcel.inbox.UnprocessableEvent;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
@@ -33,7 +35,18 @@ public class ScheduledJobConsumer {
             if (workerId.equals(event.workerId()) && (event.spec() == null || event.submitter() == null)) {
                 throw new UnprocessableEvent("JobScheduled for " + event.jobId() + " has no spec or submitter");
             }
-            return runner.placed(event) ? Uni.createFrom().voidItem() : Uni.createFrom().nothing();
+            return runner.placed(event, traceparent(record))
+                    ? Uni.createFrom().voidItem()
+                    : Uni.createFrom().nothing();
         });
+    }
+
+    /**
+     * Read from the record itself: the connector's consumer span is not current when the method runs, and the
+     * attempt runs on a thread of its own later anyway.
+     */
+    private static String traceparent(ConsumerRecord<String, String> record) {
+        Header header = record.headers().lastHeader("traceparent");
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 }

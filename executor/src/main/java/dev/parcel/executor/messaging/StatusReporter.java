@@ -8,7 +8,9 @@ import dev.parcel.events.ParcelEvent;
 import dev.parcel.executor.config.ExecutorConfig;
 import dev.parcel.executor.domain.JobOutcome;
 import dev.parcel.executor.domain.OutcomeReporter;
+import io.opentelemetry.context.Context;
 import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.TracingMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -18,7 +20,8 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 /**
  * Reports an attempt's progress, keyed by job id; each call returns once the broker has acknowledged it, and fails
  * after {@value #ACK_TIMEOUT_SECONDS} s without (the flow tries again, so a send that was slow rather than lost
- * makes a duplicate, which every consumer ignores).
+ * makes a duplicate, which every consumer ignores). A report is sent in the trace current on the attempt's thread
+ * (its attempt's span), which the connector would not see from its own thread.
  */
 @ApplicationScoped
 public class StatusReporter implements OutcomeReporter {
@@ -39,7 +42,7 @@ public class StatusReporter implements OutcomeReporter {
     @Override
     public void running(JobScheduled job) {
         var event = JobStatusReported.of(job.jobId(), job.attempt(), workerId, JobPhase.Running, null);
-        statuses.sendMessage(keyed(event)).await().atMost(ACK_TIMEOUT);
+        statuses.sendMessage(inCurrentTrace(keyed(event))).await().atMost(ACK_TIMEOUT);
     }
 
     @Override
@@ -47,7 +50,11 @@ public class StatusReporter implements OutcomeReporter {
         var event = JobCompleted.of(job.jobId(), job.attempt(), workerId, outcome.phase(), outcome.reason(),
                 outcome.exitCode(), outcome.message(), outcome.outputDocuments(), outcome.startedAt(),
                 outcome.finishedAt());
-        completions.sendMessage(keyed(event)).await().atMost(ACK_TIMEOUT);
+        completions.sendMessage(inCurrentTrace(keyed(event))).await().atMost(ACK_TIMEOUT);
+    }
+
+    private static <T> Message<T> inCurrentTrace(Message<T> message) {
+        return message.addMetadata(TracingMetadata.withCurrent(Context.current()));
     }
 
     static <T extends ParcelEvent> Message<T> keyed(T event) {

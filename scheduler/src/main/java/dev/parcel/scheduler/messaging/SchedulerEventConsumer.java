@@ -12,6 +12,7 @@ import dev.parcel.inbox.EventIntake;
 import dev.parcel.inbox.UnprocessableEvent;
 import dev.parcel.outbox.Outbox;
 import dev.parcel.outbox.OutboxRelay;
+import dev.parcel.outbox.TraceParent;
 import dev.parcel.scheduler.LeaseCheck;
 import dev.parcel.scheduler.PlacementRound;
 import dev.parcel.scheduler.config.SchedulerConfig;
@@ -23,10 +24,14 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
@@ -62,21 +67,30 @@ public class SchedulerEventConsumer {
 
     /**
      * Submissions arrive in batches (the channel is consumed with {@code batch=true}): one transaction queues what
-     * one poll returned, in order, and one round is requested for all of them.
+     * one poll returned, in order, and one round is requested for all of them. Each job is queued with the trace
+     * its record carries (keyed by job id), for the round that places it.
      */
     @Incoming("job-submitted")
     public Uni<Void> onSubmitted(ConsumerRecords<String, String> records) {
-        return intake.applyBatch(records, JobSubmitted.class, JobSubmitted.VERSION, this::queue);
+        Map<String, String> traces = new HashMap<>();
+        records.forEach(record -> {
+            Header traceparent = record.headers().lastHeader(TraceParent.HEADER);
+            if (record.key() != null && traceparent != null) {
+                traces.put(record.key(), new String(traceparent.value(), StandardCharsets.UTF_8));
+            }
+        });
+        return intake.applyBatch(records, JobSubmitted.class, JobSubmitted.VERSION, events -> queue(events, traces));
     }
 
-    private Uni<Void> queue(List<JobSubmitted> events) {
+    private Uni<Void> queue(List<JobSubmitted> events, Map<String, String> traces) {
         return Panache.withTransaction(() -> Multi.createFrom().iterable(events)
-                        .onItem().transformToUniAndConcatenate(event -> store.enqueue(queued(event)))
+                        .onItem().transformToUniAndConcatenate(event -> store.enqueue(queued(event,
+                                traces.get(event.jobId()))))
                         .collect().last())
                 .invoke(round::request).replaceWithVoid();
     }
 
-    private QueuedJobEntity queued(JobSubmitted event) {
+    private QueuedJobEntity queued(JobSubmitted event, String traceparent) {
         if (event.spec() == null || event.submitter() == null) {
             throw new UnprocessableEvent("JobSubmitted for " + event.jobId() + " has no spec or no submitter");
         }
@@ -89,6 +103,7 @@ public class SchedulerEventConsumer {
                 cpus != null && cpus > 0 && Double.isFinite(cpus) ? cpus : config.defaultCpus());
         job.requestedMemoryBytes = requestedMemory(event);
         job.submittedAt = event.occurredAt();
+        job.traceparent = traceparent;
         return job;
     }
 

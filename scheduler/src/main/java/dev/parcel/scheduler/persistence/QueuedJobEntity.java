@@ -58,6 +58,10 @@ public class QueuedJobEntity extends PanacheEntityBase {
     @Column(name = "wait_reason")
     public String waitReason;
 
+    /** The trace of its submission, as a W3C traceparent; null when it arrived untraced. */
+    @Column(name = "traceparent")
+    public String traceparent;
+
     @Column(name = "submitted_at", nullable = false)
     public Instant submittedAt;
 

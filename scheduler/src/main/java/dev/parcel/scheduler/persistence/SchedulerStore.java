@@ -34,8 +34,8 @@ public class SchedulerStore {
     public Uni<Boolean> enqueue(QueuedJobEntity job) {
         return Panache.getSession().chain(session -> session.createNativeQuery("""
                 INSERT INTO queued_jobs (job_id, submitter, spec, requested_cpus, requested_memory_bytes, state,
-                                         attempt, submitted_at, updated_at)
-                VALUES (?1, ?2, ?3, ?4, ?5, 'QUEUED', 0, ?6, ?6)
+                                         attempt, submitted_at, updated_at, traceparent)
+                VALUES (?1, ?2, ?3, ?4, ?5, 'QUEUED', 0, ?6, ?6, cast(?7 as text))
                 ON CONFLICT (job_id) DO NOTHING""")
                 .setParameter(1, job.jobId)
                 .setParameter(2, job.submitter)
@@ -43,6 +43,7 @@ public class SchedulerStore {
                 .setParameter(4, job.requestedCpus)
                 .setParameter(5, job.requestedMemoryBytes)
                 .setParameter(6, job.submittedAt)
+                .setParameter(7, job.traceparent)
                 .executeUpdate()).map(inserted -> inserted == 1);
     }
 
