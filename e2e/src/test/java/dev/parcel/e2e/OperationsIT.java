@@ -76,9 +76,10 @@ class OperationsIT {
                 .post("/compute/jobs").then().statusCode(201).extract().path("id");
     }
 
+    /** The counter's value; with tracing on, the line may end with an exemplar ({@code # {trace_id=...}}). */
     private static double completed(String phase, String reason) {
         Matcher counted = Pattern.compile("^parcel_jobs_completed_total\\{[^}]*phase=\"" + phase + "\",reason=\""
-                + reason + "\"[^}]*} (\\S+)$", Pattern.MULTILINE).matcher(metricsOf(LocalPlatform.API_PORT));
+                + reason + "\"[^}]*} (\\S+)( # .*)?$", Pattern.MULTILINE).matcher(metricsOf(LocalPlatform.API_PORT));
         return counted.find() ? Double.parseDouble(counted.group(1)) : 0;
     }
 
