@@ -10,18 +10,17 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import dev.parcel.events.Topics;
 import dev.parcel.testkit.EventBusProbe;
 import dev.parcel.testkit.SharedInfrastructure;
+import dev.parcel.testkit.TracingOn;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
@@ -31,17 +30,10 @@ import org.junit.jupiter.api.Test;
  * record must still carry the trace of the request that submitted the job.
  */
 @QuarkusTest
-@TestProfile(TracedSubmissionTest.Tracing.class)
+@TestProfile(TracingOn.class)
 @QuarkusTestResource(SharedInfrastructure.class)
 class TracedSubmissionTest {
     private static final Duration PATIENCE = Duration.ofSeconds(30);
-
-    public static class Tracing implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("quarkus.otel.sdk.disabled", "false", "quarkus.otel.bsp.schedule.delay", "50ms");
-        }
-    }
 
     @Inject
     InMemorySpanExporter spans;

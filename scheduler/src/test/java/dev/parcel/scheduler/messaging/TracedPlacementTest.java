@@ -10,12 +10,12 @@ import dev.parcel.events.Topics;
 import dev.parcel.events.WorkerHeartbeat;
 import dev.parcel.testkit.EventBusProbe;
 import dev.parcel.testkit.SharedInfrastructure;
+import dev.parcel.testkit.TracingOn;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
@@ -36,17 +36,10 @@ import org.junit.jupiter.api.Test;
  * submitted in, so that the executor continues it.
  */
 @QuarkusTest
-@TestProfile(TracedPlacementTest.Tracing.class)
+@TestProfile(TracingOn.class)
 @QuarkusTestResource(SharedInfrastructure.class)
 class TracedPlacementTest {
     private static final Duration PATIENCE = Duration.ofSeconds(30);
-
-    public static class Tracing implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("quarkus.otel.sdk.disabled", "false", "quarkus.otel.bsp.schedule.delay", "50ms");
-        }
-    }
 
     @Inject
     InMemorySpanExporter spans;
