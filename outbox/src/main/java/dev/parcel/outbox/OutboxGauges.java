@@ -2,6 +2,7 @@ package dev.parcel.outbox;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -14,6 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * ({@code parcel_outbox_parked_rows}). Counted on a timer, not when scraped: a scrape must not wait for the
  * database, and a database that is away leaves the last counts standing.
  */
+// Made at start, not at first use: its meters are scraped before anything else touches it.
+@Startup
 @ApplicationScoped
 public class OutboxGauges {
     private final Pool database;

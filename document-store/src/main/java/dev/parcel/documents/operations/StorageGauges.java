@@ -2,6 +2,7 @@ package dev.parcel.documents.operations;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -13,6 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * What the store holds: {@code parcel_documents_stored} and {@code parcel_documents_stored_size_bytes} (plaintext sizes).
  * Read on a timer, not when scraped: a scrape must not wait for the database.
  */
+// Made at start, not at first use: its meters are scraped before anything else touches it.
+@Startup
 @ApplicationScoped
 public class StorageGauges {
     private final Pool database;

@@ -4,6 +4,7 @@ import dev.parcel.jobapi.domain.JobStatus;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 
@@ -12,6 +13,8 @@ import java.time.Duration;
  * {@code parcel_jobs_completed_total{phase,reason}} and {@code parcel_job_run_seconds} (from the container's start
  * to its end). A job is counted when the read model first shows it ended, so a replayed report is not counted again.
  */
+// Made at start, not at first use: its meters are scraped before anything else touches it.
+@Startup
 @ApplicationScoped
 public class JobMetrics {
     private final MeterRegistry registry;

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,6 +23,8 @@ import java.util.function.ToDoubleFunction;
  * {@code parcel_worker_free_cpus} and {@code parcel_worker_free_memory_bytes}. Read on a timer, not when scraped:
  * a scrape must not wait for the database, and a database that is away leaves the last figures standing.
  */
+// Made at start, not at first use: its meters are scraped before anything else touches it.
+@Startup
 @ApplicationScoped
 public class SchedulerGauges {
     private final SchedulerStore store;
