@@ -15,11 +15,17 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** What an operator sees of the platform: metrics on each service's management port, none on the public one. */
+/**
+ * What an operator sees of the platform: metrics on each service's management port, none on the public one. Runs
+ * first, on a platform no other class has submitted jobs to: the counters are the platform's, and a job of another
+ * class ending meanwhile would be counted too.
+ */
 @ExtendWith(LocalPlatform.class)
+@Order(1)
 class OperationsIT {
     private static SelfIssuedIdentity alice;
 
