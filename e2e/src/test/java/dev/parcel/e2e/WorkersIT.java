@@ -169,6 +169,10 @@ class WorkersIT {
         List<String> jobs = submit(alice, 5, "sleep 20", 0.2, false);
         awaitAll(alice, jobs, Duration.ofSeconds(60), job -> "Running".equals(job.getString("status.phase")),
                 "Running");
+        // A job is reported Running just before its container is started; the engine is to restart under
+        // containers that run, not under starts in flight (CI restarted it within a second of five starts).
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(() -> jobs.stream()
+                .allMatch(WorkersIT::containerRuns));
 
         Faults.restartDockerEngine();
 
@@ -220,6 +224,17 @@ class WorkersIT {
     private static JsonPath job(SelfIssuedIdentity submitter, String id) {
         return given().auth().oauth2(submitter.token()).get("/compute/jobs/" + id)
                 .then().statusCode(200).extract().jsonPath();
+    }
+
+    /** Whether the job's container has been running for a second at least. */
+    private static boolean containerRuns(String jobId) {
+        List<String> started = HostCommands.docker("ps", "--filter", "label=dev.parcel.job-id=" + jobId,
+                "--filter", "status=running", "--format", "{{.ID}}");
+        if (started.isEmpty()) {
+            return false;
+        }
+        String since = String.join("", HostCommands.docker("inspect", "-f", "{{.State.StartedAt}}", started.get(0)));
+        return Instant.parse(since.strip()).isBefore(Instant.now().minusSeconds(1));
     }
 
     private static boolean ended(JsonPath job) {
