@@ -56,10 +56,23 @@ class EncryptedBlobStoreTest {
 
     @Test
     void contentComesBackByteIdenticalWhateverItsSize() throws IOException {
-        for (int size : new int[] {0, 1, (1 << 20) - 1, 1 << 20, 3 * (1 << 20) + 17}) {
+        for (int size : new int[] {0, 1, (64 << 10) - 1, 64 << 10, (1 << 20) - 1, 1 << 20, 3 * (1 << 20) + 17}) {
             byte[] content = randomBytes(size);
             assertArrayEquals(content, roundTrip(content), "size " + size);
         }
+    }
+
+    @Test
+    void blobsOfTheFirstFormatStillRead() throws Exception {
+        var firstFormat = new EncryptedBlobStore(new LocalDirectoryBlobStore(directory), masterKey, 1);
+        byte[] content = randomBytes(3 * (1 << 20) + 17);
+        firstFormat.write("blob", new ByteArrayInputStream(content));
+        assertEquals(1, Files.readAllBytes(directory.resolve("blob"))[0]);
+        try (InputStream in = store.read("blob")) {
+            assertArrayEquals(content, in.readAllBytes());
+        }
+        store.write("newer", new ByteArrayInputStream(content));
+        assertEquals(EncryptedBlobStore.CURRENT_FORMAT, Files.readAllBytes(directory.resolve("newer"))[0]);
     }
 
     @Test

@@ -27,10 +27,13 @@ public class DocumentStoreForwarding {
     private static final List<String> FORWARDED = List.of("/v1/storage", "/v1/documents", "/v1/grants");
     /** Before Quarkus REST, which would answer 404 for paths it does not serve. */
     private static final int BEFORE_REST = -100;
+    /** Like quarkus.http.limits.max-chunk-size for what comes in: a download leaves in pieces as large as Netty reads. */
+    private static final int FORWARDED_CHUNK_BYTES = 64 * 1024;
 
     void forward(@Observes Router router, Vertx vertx, EdgeConfig config) {
         var origin = config.documentStoreUrl();
-        var client = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(64).setKeepAlive(true));
+        var client = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(64).setKeepAlive(true)
+                .setMaxChunkSize(FORWARDED_CHUNK_BYTES));
         HttpProxy proxy = HttpProxy.reverseProxy(client)
                 .origin(origin.getPort(), origin.getHost())
                 .addInterceptor(new UnavailableAsJson());
