@@ -19,14 +19,16 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -35,8 +37,10 @@ import org.jboss.logging.Logger;
 
 /**
  * A job's data directories: a volume per attempt for /parcel/data/in (read-only to the job, and nothing in it runs)
- * and one for /parcel/data/out (writable). They are filled and read through the Docker archive API, never through
- * host paths, so this works the same when the executor itself runs in a container.
+ * and one for /parcel/data/out (writable). An executor on the engine's host fills and reads them in their
+ * directories; one in a container, which cannot see those, goes through the Docker archive API (a stager container
+ * for the inputs, a copy out of the job's container for the outputs), which costs a few engine round trips more
+ * ({@code bench/run overhead}).
  *
  * <p>The inputs are staged into a plain volume and the job sees them through a second volume, a bind of the first
  * that the engine's local driver mounts {@code ro,noexec,nosuid,nodev}. The job's mount is not marked read-only
@@ -119,9 +123,25 @@ public class JobVolumes {
 
     /**
      * Downloads every input with the job's token and puts it at its mount path in the staged volume, which the job
-     * sees read-only. Docker copies only into a container, so a stager container that is never started holds it.
+     * sees read-only.
      */
     public void stageInputs(JobScheduled job, String jobToken)
+            throws IOException, InterruptedException, DocumentStoreClient.NotReadable {
+        var staged = directoryOnThisHost(stagedVolume(job));
+        if (staged.isPresent()) {
+            for (JobSpec.InputDocument input : job.spec().inputDocuments()) {
+                Path file = within(staged.get(), input.mountPath());
+                Files.createDirectories(file.getParent());
+                documents.download(input.id(), jobToken, file);
+                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--r--r--"));
+            }
+        } else {
+            stageThroughTheEngine(job, jobToken);
+        }
+    }
+
+    /** Docker copies only into a container, so a stager container that is never started holds the staged volume. */
+    private void stageThroughTheEngine(JobScheduled job, String jobToken)
             throws IOException, InterruptedException, DocumentStoreClient.NotReadable {
         Path work = Files.createTempDirectory("parcel-stage-");
         String stager = null;
@@ -161,10 +181,11 @@ public class JobVolumes {
 
     /**
      * Uploads every declared output the job left as a regular file, owned by the spec's owner or else the
-     * submitter. Missing outputs are skipped, and so is anything that is not a regular file (a link out, say). Each
-     * upload is keyed by the attempt and the output's path, so collecting again after a crash makes no second
-     * document. The outputs together may hold at most the worker's output limit: an output that would pass it is
-     * not copied ({@link OutputLimitExceeded}), its size is read from its archive header first.
+     * submitter. Missing outputs are skipped, and so is anything that is not a regular file, or is reached through
+     * a link (a link out of the volume, say). Each upload is keyed by the attempt and the output's path, so
+     * collecting again after a crash makes no second document. The outputs together may hold at most the worker's
+     * output limit: an output that would pass it is not uploaded, nor is any other ({@link OutputLimitExceeded}).
+     * Called once the job's container has exited, so nothing changes the files while they are read.
      */
     public List<JobCompleted.OutputDocument> collectOutputs(JobScheduled job, String containerId, String jobToken)
             throws IOException, InterruptedException {
@@ -174,19 +195,22 @@ public class JobVolumes {
         }
         Path work = Files.createTempDirectory("parcel-outputs-");
         try {
-            // All are copied, within the limit, before any is uploaded: over the limit, no document is made.
-            var copied = new LinkedHashMap<JobSpec.OutputDocument, Path>();
+            var out = directoryOnThisHost(outVolume(job));
+            var found = new LinkedHashMap<JobSpec.OutputDocument, Path>();
             long left = maxOutputBytes;
             for (JobSpec.OutputDocument output : job.spec().outputDocuments()) {
-                Path file = work.resolve("output-" + copied.size());
-                OptionalLong size = copyOut(containerId, OUT + "/" + output.mountPath(), file, left,
-                        output.mountPath());
-                if (size.isPresent()) {
-                    left -= size.getAsLong();
-                    copied.put(output, file);
+                Optional<Path> file = out.isPresent() ? regularFileIn(out.get(), output.mountPath())
+                        : copyOut(containerId, OUT + "/" + output.mountPath(), work.resolve("output-" + found.size()),
+                                left, output.mountPath());
+                if (file.isPresent()) {
+                    left -= Files.size(file.get());
+                    if (left < 0) {
+                        throw new OutputLimitExceeded(output.mountPath(), maxOutputBytes);
+                    }
+                    found.put(output, file.get());
                 }
             }
-            for (var output : copied.entrySet()) {
+            for (var output : found.entrySet()) {
                 String owner = output.getKey().owner() == null ? job.submitter() : output.getKey().owner();
                 String idempotencyKey = job.jobId() + "/" + job.attempt() + "/" + output.getKey().mountPath();
                 collected.add(new JobCompleted.OutputDocument(documents.upload(output.getValue(), owner, jobToken,
@@ -211,21 +235,49 @@ public class JobVolumes {
         }
     }
 
-    /** The bytes copied, or empty when there is no regular file at {@code path}. */
-    private OptionalLong copyOut(String containerId, String path, Path into, long atMost, String output)
+    /**
+     * The volume's directory, when this executor shares the engine's file system (it runs on the engine's host);
+     * empty when it runs in a container of its own, which does not see it.
+     */
+    private Optional<Path> directoryOnThisHost(String volume) throws IOException {
+        Path directory = Path.of(docker.inspectVolumeCmd(volume).exec().getMountpoint());
+        return Files.isDirectory(directory) ? Optional.of(directory.toRealPath()) : Optional.empty();
+    }
+
+    /** Where a spec's mount path puts a file in a directory; mount paths never leave it (JobSpecRules). */
+    private static Path within(Path directory, String mountPath) {
+        Path file = directory.resolve(mountPath).normalize();
+        if (!file.startsWith(directory) || file.equals(directory)) {
+            throw new IllegalArgumentException("mount path " + mountPath + " leaves its directory");
+        }
+        return file;
+    }
+
+    /** The output at its mount path, if it is a regular file reached through no link. */
+    private static Optional<Path> regularFileIn(Path directory, String mountPath) throws IOException {
+        Path file = within(directory, mountPath);
+        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) || !file.toRealPath().equals(file)) {
+            return Optional.empty();
+        }
+        return Optional.of(file);
+    }
+
+    /** Copies the output out of the container; empty when there is no regular file at {@code path}. */
+    private Optional<Path> copyOut(String containerId, String path, Path into, long atMost, String output)
             throws IOException {
         try (InputStream archive = docker.copyArchiveFromContainerCmd(containerId, path).exec();
                 var tar = new TarArchiveInputStream(archive)) {
             TarArchiveEntry entry = tar.getNextEntry();
             if (entry == null || !entry.isFile()) {
-                return OptionalLong.empty();
+                return Optional.empty();
             }
             if (entry.getSize() > atMost) {
                 throw new OutputLimitExceeded(output, maxOutputBytes);
             }
-            return OptionalLong.of(Files.copy(tar, into));
+            Files.copy(tar, into);
+            return Optional.of(into);
         } catch (NotFoundException missing) {
-            return OptionalLong.empty();
+            return Optional.empty();
         }
     }
 

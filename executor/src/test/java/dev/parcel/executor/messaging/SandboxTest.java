@@ -246,6 +246,21 @@ class SandboxTest {
     }
 
     @Test
+    void outputsReachedThroughALinkAreNeitherFollowedNorKept() {
+        var job = Placements.place(THIS_WORKER, new JobSpec("links", TestImages.busybox(), List.of("-c",
+                "ln -s /etc/hostname /parcel/data/out/hostname && ln -s / /parcel/data/out/root"),
+                null, null, List.of(new JobSpec.OutputDocument("hostname", null),
+                        new JobSpec.OutputDocument("root/etc/hostname", null)), 1.0, "64M", null));
+
+        JobCompleted done = completion(job);
+
+        assertSucceeded(done);
+        assertEquals(List.of(), done.outputDocuments());
+        assertTrue(outOfScopeRequests.stream().noneMatch(request -> request.contains("/v1/storage")),
+                outOfScopeRequests::toString);
+    }
+
+    @Test
     void outputsLargerThanTheLimitTogetherFailTheJobNamingItAndNoneIsKept() {
         var job = Placements.place(THIS_WORKER, new JobSpec("outputs", TestImages.busybox(), List.of("-c",
                 "head -c 700000 /dev/zero > /parcel/data/out/a && head -c 700000 /dev/zero > /parcel/data/out/b"),
