@@ -9,10 +9,11 @@ import dev.parcel.testkit.SelfIssuedIdentity;
 import dev.parcel.testkit.TestImages;
 import io.restassured.http.ContentType;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,8 +21,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * One trace follows a job through every service: the platform exports its spans to the {@link TraceCollector}
- * (tracing is turned on for the whole suite, see {@link LocalPlatform}), and the spans of one job, from its POST to
- * the projection of its outcome, share one trace id.
+ * (tracing is turned on for the whole suite, see {@link LocalPlatform}, for requests that come with a sampled W3C
+ * {@code traceparent}), and the spans of one job, from its POST to the projection of its outcome, share its trace id.
  */
 @ExtendWith(LocalPlatform.class)
 class TracingIT {
@@ -43,7 +44,9 @@ class TracingIT {
 
     @Test
     void oneTraceFollowsAJobFromItsPostToItsOutcome() {
+        String traceId = randomHex(16);
         String id = given().auth().oauth2(alice.token()).contentType(ContentType.JSON)
+                .header("traceparent", "00-" + traceId + "-" + randomHex(8) + "-01")
                 .body(Map.of("name", "traced", "image", TestImages.BUSYBOX,
                         "cmd", List.of("-c", "tr a-z A-Z < /parcel/data/in/names.txt > /parcel/data/out/result.txt"),
                         "inputDocuments", List.of(Map.of("id", input, "mountPath", "names.txt")),
@@ -54,16 +57,12 @@ class TracingIT {
                 given().auth().oauth2(alice.token()).get("/compute/jobs/" + id + "/status")
                         .then().statusCode(200).extract().path("status.phase")));
 
-        // The scheduler's placement names the job; its trace is the job's.
-        String traceId = await().atMost(PATIENCE).until(() -> TraceCollector.all().stream()
-                .filter(span -> span.service().equals("scheduler") && span.name().equals("place")
-                        && id.equals(span.attributes().get("parcel.job.id")))
-                .map(ExportedSpan::traceId).findFirst(), Optional::isPresent).get();
-
         await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
             var trace = TraceCollector.inTrace(traceId);
             assertHas(trace, "job-api", "the POST", span -> span.kind().equals("SPAN_KIND_SERVER")
                     && span.name().startsWith("POST /v1/compute/jobs"));
+            assertHas(trace, "scheduler", "the placement", span -> span.name().equals("place")
+                    && id.equals(span.attributes().get("parcel.job.id")));
             assertHas(trace, "executor", "the attempt", span -> span.name().equals("attempt")
                     && id.equals(span.attributes().get("parcel.job.id")));
             for (String step : List.of("create", "stage", "start", "wait", "outputs")) {
@@ -72,6 +71,15 @@ class TracingIT {
             assertHas(trace, "job-api", "the projection of JobCompleted",
                     span -> span.kind().equals("SPAN_KIND_CONSUMER") && span.name().contains("parcel.jobs.completed"));
         });
+        // Nothing else was traced, though every other class's requests reached the same services.
+        assertEquals(List.of(), TraceCollector.all().stream().filter(span -> !span.traceId().equals(traceId))
+                .toList());
+    }
+
+    private static String randomHex(int bytes) {
+        byte[] random = new byte[bytes];
+        new SecureRandom().nextBytes(random);
+        return HexFormat.of().formatHex(random);
     }
 
     private static void assertHas(List<ExportedSpan> trace, String service, String what,
