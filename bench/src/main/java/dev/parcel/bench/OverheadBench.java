@@ -58,7 +58,8 @@ public final class OverheadBench {
             "container die", "started → exited (the command itself)",
             "reported", "exited → reported (logs, outputs uploaded, JobCompleted acknowledged)",
             "visible", "reported → Succeeded on the events stream");
-    private static final List<String> RAW_STEPS = List.of("create", "start", "wait", "remove");
+    /** docker-java's steps, each from the one before it, in order. */
+    private static final List<String> RAW_STEPS = List.of("started", "create", "start", "wait", "remove");
 
     public static void main(String[] args) throws Exception {
         String api = args[0];
@@ -72,15 +73,13 @@ public final class OverheadBench {
             }
             var raw = new Latencies();
             var platform = new Latencies();
-            var rawSteps = new LinkedHashMap<String, Latencies>();
-            RAW_STEPS.forEach(step -> rawSteps.put(step, new Latencies()));
-            var platformSteps = new LinkedHashMap<String, Latencies>();
-            PLATFORM_STEPS.stream().skip(1).forEach(step -> platformSteps.put(step, new Latencies()));
+            var rawSteps = latenciesOfEachStep(RAW_STEPS);
+            var platformSteps = latenciesOfEachStep(PLATFORM_STEPS);
             int untimed = 0;
             for (int i = 0; i < runs; i++) {
                 var rawRun = bench.raw(docker, image);
                 raw.record(Duration.between(rawRun.get("started"), rawRun.get("remove")).toNanos());
-                record(rawSteps, rawRun, List.of("started", "create", "start", "wait", "remove"));
+                record(rawSteps, rawRun, RAW_STEPS);
                 var platformRun = bench.throughThePlatform(image);
                 platform.record(Duration.between(platformRun.submitted(), platformRun.visible()).toNanos());
                 var steps = timeline.of(platformRun.jobId());
@@ -93,18 +92,16 @@ public final class OverheadBench {
             }
             var report = new Report("Per-job overhead, " + runs + " runs each", "bench/run overhead " + runs,
                     "path", "p50", "p90", "p99");
-            report.row("docker-java: create, start, wait, remove", Latencies.ms(raw.percentileMillis(50)),
-                    Latencies.ms(raw.percentileMillis(90)), Latencies.ms(raw.percentileMillis(99)));
-            report.row("platform: submit → Succeeded (events stream)", Latencies.ms(platform.percentileMillis(50)),
-                    Latencies.ms(platform.percentileMillis(90)), Latencies.ms(platform.percentileMillis(99)));
+            percentilesRow(report, "docker-java: create, start, wait, remove", raw);
+            percentilesRow(report, "platform: submit → Succeeded (events stream)", platform);
             report.row("ratio platform / raw", String.format("%.2f", platform.percentileMillis(50)
                     / raw.percentileMillis(50)), String.format("%.2f", platform.percentileMillis(90)
                     / raw.percentileMillis(90)), String.format("%.2f", platform.percentileMillis(99)
                     / raw.percentileMillis(99)));
             report.row("**platform, step by step**", "", "", "");
-            platformSteps.forEach((step, latencies) -> stepRow(report, STEP_NAMES.get(step), latencies));
+            platformSteps.forEach((step, latencies) -> percentilesRow(report, STEP_NAMES.get(step), latencies));
             report.row("**docker-java, step by step**", "", "", "");
-            rawSteps.forEach((step, latencies) -> stepRow(report, step, latencies));
+            rawSteps.forEach((step, latencies) -> percentilesRow(report, step, latencies));
             report.note("The job: `sh -c '" + SCRIPT + "'` with one 1 KiB input document and that one output; the raw"
                     + " container runs the same command in the same image, without documents. Goal: platform p50"
                     + " ≤ 1.15 × raw. Steps: placed and reported are the events' `occurredAt`, the container's"
@@ -116,6 +113,13 @@ public final class OverheadBench {
         }
     }
 
+    /** A histogram for each step after the first, in their order. */
+    private static Map<String, Latencies> latenciesOfEachStep(List<String> order) {
+        var latencies = new LinkedHashMap<String, Latencies>();
+        order.stream().skip(1).forEach(step -> latencies.put(step, new Latencies()));
+        return latencies;
+    }
+
     private static void record(Map<String, Latencies> latencies, Map<String, Instant> steps, List<String> order) {
         for (int i = 1; i < order.size(); i++) {
             latencies.get(order.get(i)).record(Duration.between(steps.get(order.get(i - 1)), steps.get(order.get(i)))
@@ -123,8 +127,8 @@ public final class OverheadBench {
         }
     }
 
-    private static void stepRow(Report report, String step, Latencies latencies) {
-        report.row(step, Latencies.ms(latencies.percentileMillis(50)), Latencies.ms(latencies.percentileMillis(90)),
+    private static void percentilesRow(Report report, String what, Latencies latencies) {
+        report.row(what, Latencies.ms(latencies.percentileMillis(50)), Latencies.ms(latencies.percentileMillis(90)),
                 Latencies.ms(latencies.percentileMillis(99)));
     }
 
