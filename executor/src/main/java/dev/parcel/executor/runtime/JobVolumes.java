@@ -193,9 +193,10 @@ public class JobVolumes {
         if (job.spec().outputDocuments() == null) {
             return collected;
         }
-        Path work = Files.createTempDirectory("parcel-outputs-");
+        var out = directoryOnThisHost(outVolume(job));
+        // Only outputs copied out through the engine need a place of their own before they are uploaded.
+        Path work = out.isPresent() ? null : Files.createTempDirectory("parcel-outputs-");
         try {
-            var out = directoryOnThisHost(outVolume(job));
             var found = new LinkedHashMap<JobSpec.OutputDocument, Path>();
             long left = maxOutputBytes;
             for (JobSpec.OutputDocument output : job.spec().outputDocuments()) {
@@ -217,7 +218,9 @@ public class JobVolumes {
                         idempotencyKey), output.getKey().mountPath()));
             }
         } finally {
-            deleteRecursively(work);
+            if (work != null) {
+                deleteRecursively(work);
+            }
         }
         return collected;
     }
